@@ -1,0 +1,80 @@
+package layerfd.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class CommandLineTest {
+    /** The verbs of api-contract.md §4, each with arguments that parse. */
+    static List<List<String>> contractCommands() {
+        return List.of(
+                List.of("serve"),
+                List.of("images", "--json"),
+                List.of("inspect", "alpine"),
+                List.of("export", "abc", "-o", "/tmp/x.tar"),
+                List.of("extract", "alpine", "/tmp/dest", "--unified", "enabled-with-copy", "--verify"),
+                List.of("import", "alpine", "--repo", "/tmp/repo"),
+                List.of("fsck", "--repo", "/tmp/repo", "--repair", "--json"),
+                List.of("status", "--json"),
+                List.of("conformance", "transport", "--socket", "/tmp/s"),
+                List.of("conformance", "server", "--socket", "/tmp/s", "--image", "alpine"));
+    }
+
+    private record Run(int exit, String out, String err) {}
+
+    private static Run run(String... args) {
+        CommandLine cli = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsEveryContractCommand() {
+        Run r = run("--help");
+        assertEquals(0, r.exit());
+        for (String verb : List.of("serve", "images", "inspect", "export", "extract", "import", "fsck", "status",
+                "conformance")) {
+            assertTrue(r.out().lines().anyMatch(l -> l.trim().startsWith(verb + " ")), verb + " missing in:\n" + r.out());
+        }
+        assertTrue(r.out().contains("Exit codes: 0 ok, 1 operation failed, 2 usage error."));
+    }
+
+    @ParameterizedTest
+    @MethodSource("contractCommands")
+    void commandsNotBuiltYetSaySoAndExit2(List<String> args) {
+        Run r = run(args.toArray(String[]::new));
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().matches("(?s)layerfd .*: not built yet \\(tracked in issue #\\d\\)\\R"), r.err());
+    }
+
+    @Test
+    void usageErrorsExit2WithAMessage() {
+        Run missing = run("import", "alpine");
+        assertEquals(2, missing.exit());
+        assertTrue(missing.err().contains("Missing required option: '--repo=DIR'"), missing.err());
+        Run unknown = run("frobnicate");
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.err().contains("Unmatched argument"), unknown.err());
+        Run none = run();
+        assertEquals(2, none.exit());
+        assertTrue(none.err().contains("a command is required"), none.err());
+    }
+
+    @Test
+    void versionNamesLayerfd() {
+        Run r = run("--version");
+        assertEquals(0, r.exit());
+        assertTrue(r.out().startsWith("layerfd "), r.out());
+    }
+}
