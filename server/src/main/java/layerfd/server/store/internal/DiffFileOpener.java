@@ -75,6 +75,11 @@ public final class DiffFileOpener implements AutoCloseable {
             }
             try (path) {
                 Stat stat = FileIo.stat(path.get());
+                if ((stat.mode() & Stat.S_IFMT) == Stat.S_IFLNK) {
+                    // O_PATH|O_NOFOLLOW opened the final component's link itself: never read through it.
+                    throw new StoreException(Kind.IO_OR_INTEGRITY, "refusing file '" + Open.printable(relative)
+                            + "' of layer " + layerId + ": it is a symlink in " + roots.get(i));
+                }
                 if (!stat.isRegularFile()) {
                     throw new StoreException(Kind.IO_OR_INTEGRITY, "file '" + Open.printable(relative) + "' of layer "
                             + layerId + " is not a regular file in " + roots.get(i) + " (mode 0"
