@@ -1,9 +1,5 @@
 package layerfd.server.store;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -12,14 +8,13 @@ import layerfd.linux.LinuxException;
 import layerfd.linux.Open;
 import layerfd.linux.OwnedFd;
 import layerfd.server.store.StoreException.Kind;
-import layerfd.server.store.internal.BigDataNames;
 import layerfd.server.store.internal.DiffDirs;
 import layerfd.server.store.internal.DiffFileOpener;
+import layerfd.server.store.internal.ImageBigData;
 import layerfd.server.store.internal.ImageResolver;
 import layerfd.server.store.internal.LayerChain;
 import layerfd.server.store.internal.LockFile;
 import layerfd.server.store.internal.RecordParser;
-import layerfd.server.store.internal.StorePart;
 import layerfd.server.store.internal.StoreView;
 
 /**
@@ -94,36 +89,12 @@ public final class StoreSnapshot implements AutoCloseable {
     }
 
     /**
-     * A big-data item of an image exactly as stored (file name per {@code makeBigDataBaseName}, §2.3). Its size is
-     * checked against {@code big-data-sizes} when recorded.
+     * A big-data item of an image exactly as stored (file name per {@code makeBigDataBaseName}, §2.3), from the first
+     * store whose record of the image lists the key (Go's {@code ImageBigData}); its size is checked against
+     * {@code big-data-sizes}.
      */
     public byte[] bigData(ImageRecord image, String key) throws StoreException {
-        if (key == null || key.isEmpty() || !image.bigDataNames().contains(key)) {
-            throw new StoreException(Kind.IO_OR_INTEGRITY, "image " + image.id() + " has no big-data item '" + key
-                    + "'");
-        }
-        StorePart part = view.partOf(image.store());
-        Path file = part.imageDir(image.id()).resolve(BigDataNames.baseName(key));
-        byte[] data;
-        try (var channel = Files.newByteChannel(file, LinkOption.NOFOLLOW_LINKS)) {
-            data = new byte[Math.toIntExact(channel.size())];
-            var buf = java.nio.ByteBuffer.wrap(data);
-            while (buf.hasRemaining() && channel.read(buf) >= 0) {
-                // read until full; a file that shrank is caught by the size check below
-            }
-        } catch (NoSuchFileException e) {
-            throw new StoreException(Kind.IO_OR_INTEGRITY, "image " + image.id() + ": big-data item '" + key
-                    + "' is recorded but " + file + " is missing", e);
-        } catch (IOException | ArithmeticException e) {
-            throw new StoreException(Kind.IO_OR_INTEGRITY, "image " + image.id() + ": cannot read big-data item '"
-                    + key + "' from " + file + ": " + e, e);
-        }
-        Long recorded = image.bigDataSizes().get(key);
-        if (recorded != null && recorded != data.length) {
-            throw new StoreException(Kind.IO_OR_INTEGRITY, "image " + image.id() + ": big-data item '" + key + "' is "
-                    + data.length + " bytes, its record says " + recorded);
-        }
-        return data;
+        return ImageBigData.read(view, image, key);
     }
 
     /** The image's manifest (big-data key {@code manifest}). */
