@@ -45,7 +45,7 @@ public final class TarSplitReader implements AutoCloseable {
             return fromJsonLines(new GZIPInputStream(gzip, READ_BUFFER_BYTES));
         } catch (ZipException | EOFException e) {
             gzip.close();
-            throw new TarSplitFormatException(1, "not a gzip stream: " + e.getMessage(), e);
+            throw gzipProblem(1, e);
         }
     }
 
@@ -75,10 +75,17 @@ public final class TarSplitReader implements AutoCloseable {
             throw new TarSplitFormatException(number, "malformed JSON at line "
                     + parser.currentLocation().getLineNr() + ": " + e.getOriginalMessage(), e);
         } catch (ZipException | EOFException e) {
-            // GZIPInputStream: a cut-off file ends in EOFException, a damaged one (bad CRC, bad deflate) in
-            // ZipException; either way the stream is not a whole tar-split.
-            throw new TarSplitFormatException(number, "gzip data truncated or corrupt: " + e.getMessage(), e);
+            throw gzipProblem(number, e);
         }
+    }
+
+    /**
+     * GZIPInputStream: a cut-off file ends in EOFException, a damaged one (bad magic, bad deflate data, bad CRC
+     * or length in the trailer) in ZipException; either way the stream is not a whole tar-split.
+     */
+    private static TarSplitFormatException gzipProblem(long entryNumber, IOException e) {
+        String what = e instanceof EOFException ? "gzip data is truncated" : "not a valid gzip stream";
+        return new TarSplitFormatException(entryNumber, what + " (" + e.getMessage() + ")", e);
     }
 
     /** How many entries {@link #next()} has returned. */
