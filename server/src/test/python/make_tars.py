@@ -101,6 +101,12 @@ def big(tar):
     add_file(tar, "./big/after", b"after the big file\n")
 
 
+def dotdot(tar):
+    """A file whose name climbs out of the layer: tar-split records it, layerfd must refuse to open it."""
+    add_file(tar, "./ok", b"fine\n")
+    add_file(tar, "./a/../../escape", b"outside\n")
+
+
 CASES = {
     # name: (writer, tar format, bytes to append after the archive, cut to the end-of-archive blocks)
     "basic-pax": (basic, tarfile.PAX_FORMAT, b"", False),
@@ -111,6 +117,7 @@ CASES = {
     "trailing-garbage": (basic, tarfile.GNU_FORMAT, pattern(3000, 5), False),
     "trailing-garbage-over-1mib": (basic, tarfile.PAX_FORMAT, pattern(1536 * 1024 + 7, 6), False),
     "big-sparse": (big, tarfile.PAX_FORMAT, b"", False),
+    "dotdot-name": (dotdot, tarfile.PAX_FORMAT, b"", False),
 }
 
 
