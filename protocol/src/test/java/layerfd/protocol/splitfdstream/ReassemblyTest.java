@@ -141,10 +141,17 @@ class ReassemblyTest {
     }
 
     @Test
-    void fdInputStreamRejectsUseAfterClose() throws Exception {
-        try (OwnedFd fd = memfd(new byte[] {1}); FdInputStream in = new FdInputStream(fd)) {
+    void fdStreamsKeepTheirOwnPositionAndRefuseUseAfterClose() throws Throwable {
+        try (OwnedFd fd = memfd(pattern(300))) {
+            SharedOffset.set(fd, 7);
+            FdInputStream in = new FdInputStream(fd, 100);
+            byte[] first = in.readNBytes(50);
+            assertArrayEquals(java.util.Arrays.copyOfRange(pattern(300), 100, 150), first);
+            assertEquals(150, in.position());
+            assertEquals(7, SharedOffset.get(fd), "positional reads leave the shared offset alone");
             in.close();
             assertThrows(java.io.IOException.class, in::read);
+            assertTrue(fd.isOpen(), "closing the stream does not close the borrowed fd");
         }
     }
 }
