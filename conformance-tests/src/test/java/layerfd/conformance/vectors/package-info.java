@@ -1,0 +1,2 @@
+/** Runs the language-neutral vectors under conformance-tests/vectors through the Java implementation. */
+package layerfd.conformance.vectors;

@@ -1,0 +1,2 @@
+/** Implementation details of the splitfdstream codec (prefix encoding, tar header parsing); not a public API. */
+package layerfd.protocol.splitfdstream.internal;
