@@ -133,15 +133,19 @@ public final class Fixtures {
         Files.createDirectories(CACHE_ROOT);
         // Several test JVMs (modules built in parallel) may want the fixtures at once: one builds, the others wait.
         try (FileChannel lockChannel = FileChannel.open(CACHE_ROOT.resolve(dir.getFileName() + ".build-lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = lockChannel.lock()) {
-            if (Files.exists(dir.resolve("READY"))) {
-                return;
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock lock = lockChannel.lock();
+            try {
+                if (Files.exists(dir.resolve("READY"))) {
+                    return;
+                }
+                Path tmp = CACHE_ROOT.resolve(dir.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+                run(CACHE_ROOT, "rm", "-rf", tmp.toString(), dir.toString());
+                run(CACHE_ROOT, scripts.resolve("build-all.sh").toString(), tmp.toString());
+                Files.move(tmp, dir);
+            } finally {
+                lock.release();
             }
-            Path tmp = CACHE_ROOT.resolve(dir.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-            run(CACHE_ROOT, "rm", "-rf", tmp.toString(), dir.toString());
-            run(CACHE_ROOT, scripts.resolve("build-all.sh").toString(), tmp.toString());
-            Files.move(tmp, dir);
         }
     }
 

@@ -61,7 +61,8 @@ class LockingTest {
         Store store = Store.open(location);
         List<Path> locks = lockFiles(location);
         assertEquals(4, locks.size());
-        try (StoreSnapshot a = store.readLocked(); StoreSnapshot b = store.readLocked()) {
+        StoreSnapshot a = store.readLocked();
+        try (StoreSnapshot b = store.readLocked()) {
             assertFalse(a.images().isEmpty());
             assertFalse(b.images().isEmpty());
             for (Path lock : locks) {
@@ -69,8 +70,10 @@ class LockingTest {
                 assertEquals(2, LockFile.of(lock).holders());
             }
             a.close();
+            a.close(); // idempotent: must not release the second reader's share
             for (Path lock : locks) {
                 assertEquals(List.of("POSIX READ"), kernelLocksOf(lock), lock + ": still held by the second reader");
+                assertEquals(1, LockFile.of(lock).holders());
             }
         }
         for (Path lock : locks) {
