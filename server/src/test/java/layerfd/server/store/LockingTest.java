@@ -83,6 +83,18 @@ class LockingTest {
     }
 
     @Test
+    void closedSnapshotReadsNothingMoreFromDisk() throws Exception {
+        StoreSnapshot s = Store.open(Fixtures.location(Fixtures.AIS_BASE)).readLocked();
+        ImageRecord base = s.resolveImage(Fixtures.BASE);
+        LayerRecord top = s.imageLayers(base).getLast();
+        s.close();
+        assertEquals(base.id(), s.resolveImage(Fixtures.BASE).id(), "records stay inspectable");
+        assertThrows(IllegalStateException.class, () -> s.openLayer(top));
+        assertThrows(IllegalStateException.class, () -> s.imageLayers(base));
+        assertThrows(IllegalStateException.class, () -> s.manifest(base));
+    }
+
+    @Test
     void readersOnManyThreadsShareTheLockWithoutOverlappingFileLockErrors() throws Exception {
         Store store = Store.open(Fixtures.location(Fixtures.ROOT_OVERLAY));
         List<CompletableFuture<Integer>> readers = new ArrayList<>();
