@@ -95,8 +95,8 @@ class StoreDiscoveryV143Test {
         assertEquals(Path.of("/srv/user-run"), loc.runRoot());
         // graphroot missing in the user file: the rootless default, which takes the system rootless_storage_path.
         assertEquals(Path.of("/srv/rsp-1001"), loc.graphRoot());
-        // No driver in the user file: vfs, not the system file's overlay; no system additional stores.
-        assertEquals("vfs", loc.driver());
+        // No driver in the user file: the store's own priority choice, overlay (oracle-observed), not vfs.
+        assertEquals("overlay", loc.driver());
         assertEquals(List.of(), loc.additionalImageStores());
         assertEquals(List.of(system, user), loc.configSources());
         assertTrue(report.notes().contains("rootless: " + user + " replaces the system storage.conf"));
@@ -141,15 +141,18 @@ class StoreDiscoveryV143Test {
     }
 
     @Test
-    void containersStorageConfIsBothSystemAndUserFileForRootless() throws Exception {
+    void rootlessContainersStorageConfGivesOnlyStoragePathDriverAndImageStores() throws Exception {
         fs.rootless().env("XDG_RUNTIME_DIR", "/xdg/run");
         fs.system("/etc/containers/storage.conf", "[storage]\ndriver = \"btrfs\"\n");
-        Path explicit = fs.file("explicit.conf", "[storage]\nrootless_storage_path = \"/srv/x-$UID\"\n");
+        fs.inHome(".config/containers/storage.conf", "[storage]\ngraphroot = \"/srv/user-file-not-read\"\n");
+        Path explicit = fs.file("explicit.conf", SYSTEM_CONF.replace("\"overlay\"", "\"zfs\""));
         fs.env("CONTAINERS_STORAGE_CONF", explicit.toString());
         StoreLocation loc = fs.discover();
-        assertEquals(Path.of("/srv/x-1001"), loc.graphRoot());
+        // Oracle-observed with podman 4.3.1: graphroot and runroot of this file are ignored for rootless.
+        assertEquals(Path.of("/srv/rsp-1001"), loc.graphRoot());
         assertEquals(Path.of("/xdg/run/containers"), loc.runRoot());
         assertEquals("vfs", loc.driver());
+        assertEquals(List.of(Path.of("/ais/system")), loc.additionalImageStores());
         assertEquals(List.of(explicit), loc.configSources());
     }
 

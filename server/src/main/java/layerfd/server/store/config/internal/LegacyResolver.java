@@ -13,8 +13,10 @@ import java.util.function.Function;
 
 /**
  * containers/storage v1.43 rules as in podman 4.3 ({@code types.DefaultStoreOptions}; containers-storage brief §1,
- * "Old code"): no drop-ins; root reads one system file; a rootless user's own file replaces the system file
- * completely, and without one rootless takes only rootless_storage_path and a rootless-capable driver from it.
+ * "Old code", corrected by the podman 4.3 oracle): no drop-ins; root reads one system file; a rootless user's own
+ * file replaces the system file completely, and without one rootless takes only rootless_storage_path and a
+ * rootless-capable driver from the system file (plus its additional image stores when that file came from
+ * CONTAINERS_STORAGE_CONF), never its graphroot or runroot.
  */
 public final class LegacyResolver {
     private static final String FILE = "storage.conf";
@@ -87,34 +89,36 @@ public final class LegacyResolver {
         Path defaultGraphRoot = system.rootlessStoragePath().map(p -> expand(ctx, p, variables))
                 .orElseGet(() -> DefaultLocations.graphRoot(ctx));
 
-        // DefaultConfigFile(rootless): CONTAINERS_STORAGE_CONF, else the user's own file.
-        Path userFile = ctx.variable(DiscoveryContext.STORAGE_CONF).map(Path::of)
-                .orElseGet(() -> ctx.userConfigDir().resolve(FILE));
-        if (Files.exists(userFile)) {
-            // The user's file replaces the system file completely; only missing roots fall back to the defaults.
-            StorageConf user = userFile.equals(systemFile.orElse(null)) ? system : StorageConfParser.read(userFile);
+        // The user's own file replaces the system file completely; only missing roots fall back to the defaults.
+        // (CONTAINERS_STORAGE_CONF is not such a file: podman 4.3 installs it as the default configuration file, so
+        // it is the system file below; observed: its graphroot and runroot are ignored for rootless.)
+        Path userFile = ctx.userConfigDir().resolve(FILE);
+        if (ctx.variable(DiscoveryContext.STORAGE_CONF).isEmpty() && Files.exists(userFile)) {
+            StorageConf user = StorageConfParser.read(userFile);
             Path runRoot = user.runRoot().map(r -> expand(ctx, r, variables)).orElse(defaultRunRoot);
             Path graphRoot = user.graphRoot().or(user::rootlessStoragePath).map(g -> expand(ctx, g, variables))
                     .orElse(defaultGraphRoot);
             List<Path> sources = new ArrayList<>(systemFile.stream().toList());
-            if (!sources.contains(userFile)) {
-                sources.add(userFile);
-                notes.add("rootless: " + userFile + " replaces the system storage.conf");
-            }
+            sources.add(userFile);
+            notes.add("rootless: " + userFile + " replaces the system storage.conf");
+            // No driver named: the store picks one by priority, which never picks vfs unasked (observed: overlay).
             return new ResolvedConfig(graphRoot, runRoot, explicitDriver(ctx, user.driver(), Optional.of(userFile)),
-                    StoreLocation.VFS, Optional.empty(), optionsOrEnvironment(ctx, user, notes), sources, notes);
+                    StoreLocation.OVERLAY, Optional.empty(), optionsOrEnvironment(ctx, user, notes), sources, notes);
         }
 
         Optional<String> inherited = system.driver().filter(ROOTLESS_CAPABLE::contains);
         if (system.driver().isPresent() && inherited.isEmpty()) {
             notes.add("rootless: system driver '" + system.driver().get() + "' is not rootless-capable; ignored");
         }
+        boolean explicitFile = ctx.variable(DiscoveryContext.STORAGE_CONF).isPresent();
         if (systemFile.isPresent()) {
-            notes.add("rootless without a user storage.conf: only rootless_storage_path and the driver are taken from "
-                    + systemFile.get());
+            notes.add("rootless: only rootless_storage_path and the driver" + (explicitFile ? ", driver options" : "")
+                    + " are taken from " + systemFile.get() + "; its graphroot and runroot do not apply");
         }
-        // Additional image stores of the system file are not inherited; STORAGE_OPTS is appended to nothing.
-        List<String> options = DriverOptions.fromEnvironment(ctx).orElse(List.of());
+        // getRootlessStorageOpts: the driver options (additional image stores) are copied only from a file set as the
+        // default configuration (CONTAINERS_STORAGE_CONF); STORAGE_OPTS is appended, which in effect replaces them.
+        List<String> options = DriverOptions.fromEnvironment(ctx).orElse(explicitFile
+                ? DriverOptions.forImageStores(system.additionalImageStorePaths()) : List.of());
         return new ResolvedConfig(defaultGraphRoot, defaultRunRoot, explicitDriver(ctx, inherited, systemFile),
                 StoreLocation.VFS, Optional.empty(), options, systemFile.stream().toList(), notes);
     }
