@@ -70,11 +70,6 @@ public record DiscoveryEnvironment(Map<String, String> variables, int effectiveU
         return systemRoot.resolve(absolute.substring(1));
     }
 
-    /** The same environment with these semantics. */
-    public DiscoveryEnvironment withSemantics(ConfigSemantics newSemantics, String origin) {
-        return new DiscoveryEnvironment(variables, effectiveUid, home, systemRoot, newSemantics, origin);
-    }
-
     private static int readEffectiveUid() {
         try {
             List<String> lines = Files.readAllLines(PROC_STATUS);

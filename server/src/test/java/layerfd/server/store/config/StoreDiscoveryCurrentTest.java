@@ -1,6 +1,7 @@
 package layerfd.server.store.config;
 
 import layerfd.server.store.StoreLocation;
+import layerfd.testing.OpenFds;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,6 +121,30 @@ class StoreDiscoveryCurrentTest {
         assertEquals(Path.of("/srv/usr20"), loc.graphRoot());
         assertEquals(Path.of("/srv/user30-run"), loc.runRoot());
         assertEquals(List.of(main, etc10, usr20, user30), loc.configSources());
+    }
+
+    @Test
+    void discoveryAndItsErrorsLeaveNoDescriptorOpen() throws Exception {
+        fs.system("/usr/share/containers/storage.conf.d/10.conf", "[storage]\ndriver = \"vfs\"\n");
+        fs.system("/etc/containers/storage.conf", "[storage]\ngraphroot = \"/srv/g\"\n");
+        int before = OpenFds.count();
+        for (int i = 0; i < 20; i++) {
+            assertEquals("vfs", fs.discover().driver());
+        }
+        fs.system("/etc/containers/storage.conf.d/20-bad.conf", "[storage\n");
+        for (int i = 0; i < 20; i++) {
+            assertThrows(StoreConfigException.class, fs::discover);
+        }
+        assertEquals(before, OpenFds.settle(before));
+    }
+
+    @Test
+    void unsupportedArrayAttributeIsAnError() throws Exception {
+        Path conf = fs.system("/etc/containers/storage.conf",
+                "[storage.options]\nadditionalimagestores = [\"/a\", {prepend = true}]\n");
+        StoreConfigException e = assertThrows(StoreConfigException.class, fs::discover);
+        assertEquals("storage.conf " + conf + " line 2: key storage.options.additionalimagestores has unsupported"
+                + " attribute 'prepend' (only 'append' is allowed)", e.getMessage());
     }
 
     @Test

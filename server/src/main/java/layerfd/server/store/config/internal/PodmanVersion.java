@@ -1,5 +1,6 @@
 package layerfd.server.store.config.internal;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ public final class PodmanVersion {
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
     /** The answer is one short line ("podman version 4.3.1"). */
     private static final int MAX_OUTPUT_BYTES = 4096;
+    private static final File DEV_NULL = new File("/dev/null");
 
     private PodmanVersion() {
     }
@@ -23,7 +25,7 @@ public final class PodmanVersion {
         try {
             process = new ProcessBuilder("podman", "--version")
                     .redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
                     .start();
         } catch (IOException notInstalled) {
             return Optional.empty();
