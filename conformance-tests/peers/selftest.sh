@@ -34,7 +34,7 @@ start_server() {
     local log=$1 socket=$2
     shift 2
     rm -f "$socket"
-    "$@" 2>"$log" &
+    "$@" >"$log" 2>&1 &
     server_pid=$!
     for _ in $(seq $((SERVER_WAIT_SECONDS * 10))); do
         [[ -S "$socket" ]] && return 0
