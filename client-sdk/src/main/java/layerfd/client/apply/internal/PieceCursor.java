@@ -96,7 +96,7 @@ final class PieceCursor implements AutoCloseable {
             int n = read(dst, done, length - done, what);
             if (n == 0) {
                 throw new ApplyException(Reason.MALFORMED_TAR,
-                        "layer tar ends inside " + what + " at offset " + offset);
+                        "layer tar ends at offset " + offset + " inside " + what);
             }
             done += n;
         }
@@ -110,7 +110,7 @@ final class PieceCursor implements AutoCloseable {
             if (n == 0) {
                 refuseExternal(what);
                 throw new ApplyException(Reason.MALFORMED_TAR,
-                        "layer tar ends inside " + what + " at offset " + offset);
+                        "layer tar ends at offset " + offset + " inside " + what);
             }
             sink.accept(inline.bytes(), inline.offset() + inlinePos, n);
             inlinePos += n;
