@@ -1,6 +1,8 @@
 package layerfd.client.apply;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -105,9 +107,8 @@ public final class ImageExtractor {
     private static void writeMarker(OwnedFd root) throws IOException {
         try (OwnedFd marker = Open.openat2(root.get(), INCOMPLETE_MARKER.getBytes(StandardCharsets.US_ASCII),
                 Open.O_WRONLY | Open.O_CREAT | Open.O_EXCL | Open.O_NOFOLLOW | Open.O_CLOEXEC, MARKER_MODE, 0);
-             java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-            FileIo.pwriteFully(marker.get(), arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_BYTE, MARKER_TEXT),
-                    0);
+             Arena arena = Arena.ofConfined()) {
+            FileIo.pwriteFully(marker.get(), arena.allocateFrom(ValueLayout.JAVA_BYTE, MARKER_TEXT), 0);
         }
     }
 

@@ -50,8 +50,11 @@ class PrivilegeTest {
     @Test
     void withoutCapMknodDevicesAreSkippedAndCountedButFifosAreMade() throws IOException {
         ApplyStatistics stats;
-        try (ThreadCapabilities dropped = ThreadCapabilities.without(ThreadCapabilities.CAP_MKNOD)) {
+        ThreadCapabilities dropped = ThreadCapabilities.without(ThreadCapabilities.CAP_MKNOD);
+        try {
             stats = LayerApplier.apply(Layers.input(DEVICES, work), dest, ApplyOptions.defaults());
+        } finally {
+            dropped.close();
         }
         assertEquals(2, stats.skippedDeviceNodes(), stats.toString());
         assertEquals(1, stats.specialFiles(), stats.toString());
@@ -64,9 +67,12 @@ class PrivilegeTest {
     void withoutCapMknodStrictModeFailsNamingTheDevice() throws IOException {
         LayerInput in = Layers.input(DEVICES, work);
         ApplyException e;
-        try (ThreadCapabilities dropped = ThreadCapabilities.without(ThreadCapabilities.CAP_MKNOD)) {
+        ThreadCapabilities dropped = ThreadCapabilities.without(ThreadCapabilities.CAP_MKNOD);
+        try {
             e = assertThrows(ApplyException.class,
                     () -> LayerApplier.apply(in, dest, ApplyOptions.defaults().withStrictSpecialFiles(true)));
+        } finally {
+            dropped.close();
         }
         assertEquals(Reason.NOT_PERMITTED, e.reason());
         assertEquals("entry 'null-dev': creating device nodes needs CAP_MKNOD (root): EPERM", e.getMessage());
@@ -75,8 +81,11 @@ class PrivilegeTest {
     @Test
     void withoutCapSysAdminTrustedXattrsAreCountedAndUserXattrsStillSet() throws IOException {
         ApplyStatistics stats;
-        try (ThreadCapabilities dropped = ThreadCapabilities.without(ThreadCapabilities.CAP_SYS_ADMIN)) {
+        ThreadCapabilities dropped = ThreadCapabilities.without(ThreadCapabilities.CAP_SYS_ADMIN);
+        try {
             stats = LayerApplier.apply(Layers.input(XATTRS, work), dest, ApplyOptions.defaults());
+        } finally {
+            dropped.close();
         }
         assertEquals(1, stats.xattrsFailed(), stats.toString());
         UserDefinedFileAttributeView view = Files.getFileAttributeView(dest.resolve("x"),
@@ -90,9 +99,12 @@ class PrivilegeTest {
     void withoutCapSysAdminStrictXattrsFailNamingTheAttribute() throws IOException {
         LayerInput in = Layers.input(XATTRS, work);
         ApplyException e;
-        try (ThreadCapabilities dropped = ThreadCapabilities.without(ThreadCapabilities.CAP_SYS_ADMIN)) {
+        ThreadCapabilities dropped = ThreadCapabilities.without(ThreadCapabilities.CAP_SYS_ADMIN);
+        try {
             e = assertThrows(ApplyException.class,
                     () -> LayerApplier.apply(in, dest, ApplyOptions.defaults().withStrictXattrs(true)));
+        } finally {
+            dropped.close();
         }
         assertEquals(Reason.NOT_PERMITTED, e.reason());
         assertEquals("entry 'x': cannot set the extended attribute trusted.secret (EPERM)", e.getMessage());

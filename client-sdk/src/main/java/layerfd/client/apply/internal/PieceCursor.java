@@ -148,11 +148,13 @@ final class PieceCursor implements AutoCloseable {
     /** Closes a pending external file and the input, with everything it still holds. */
     @Override
     public void close() throws IOException {
-        try (LayerInput in = input) {
+        try {
             if (external != null) {
                 external.close();
                 external = null;
             }
+        } finally {
+            input.close();
         }
     }
 }

@@ -131,8 +131,9 @@ final class TarReader implements AutoCloseable {
         if (current == null) {
             return;
         }
-        try (ExternalFile unused = takeExternalData()) {
-            // a data region the caller did not want (e.g. a whiteout's): the size was still checked
+        ExternalFile unwanted = takeExternalData(); // a data region nobody asked for: still size-checked
+        if (unwanted != null) {
+            unwanted.close();
         }
         if (dataLeft > 0) {
             skipData(dataLeft, "the data of '" + current.printablePath() + "'");

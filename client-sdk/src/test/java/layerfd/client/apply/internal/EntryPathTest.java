@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import layerfd.client.apply.ApplyException;
 import layerfd.client.apply.ApplyException.Reason;
+import layerfd.client.testing.FdLeakCheck;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+@ExtendWith(FdLeakCheck.class)
 class EntryPathTest {
     private static EntryPath clean(String raw) throws ApplyException {
         return EntryPath.clean(raw.getBytes(StandardCharsets.UTF_8), raw, "the path");

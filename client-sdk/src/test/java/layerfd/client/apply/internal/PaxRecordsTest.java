@@ -8,8 +8,11 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import layerfd.client.apply.ApplyException;
+import layerfd.client.testing.FdLeakCheck;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(FdLeakCheck.class)
 class PaxRecordsTest {
     /** One record as POSIX pax writes it: the length counts its own digits too. */
     private static byte[] record(String key, byte[] value) {

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
 import layerfd.client.apply.ApplyException;
+import layerfd.client.testing.FdLeakCheck;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(FdLeakCheck.class)
 class TarNumbersTest {
     private static long parse(byte[] field) throws ApplyException {
         return TarNumbers.parse(field, 0, field.length, "test");
