@@ -87,7 +87,12 @@ public final class ImageExtractor {
     /** Creates the destination when absent (returns true), or checks that it is an empty directory. */
     private static boolean prepare(Path destination) throws IOException {
         if (!Files.exists(destination, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectory(destination);
+            try {
+                Files.createDirectory(destination);
+            } catch (IOException e) {
+                throw new ApplyException(Reason.DESTINATION, "cannot create the destination " + destination + ": "
+                        + e, e);
+            }
             return true;
         }
         try (OwnedFd dir = LayerApplier.openRoot(destination)) {

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * A layer's tar as a sequence of {@link Piece}s, read once front to back. Whoever calls {@link #next()} owns the
- * piece it returns; {@link #close()} releases every piece not yet handed out.
+ * piece it returns; {@link #close()} releases every piece not yet handed out and may be called more than once.
  */
 public interface LayerInput extends AutoCloseable {
 

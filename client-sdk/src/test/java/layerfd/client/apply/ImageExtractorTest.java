@@ -179,4 +179,29 @@ class ImageExtractorTest {
         assertEquals(List.of(true, true), markerSeen);
         assertEquals(List.of("new"), names(dest));
     }
+
+    @Test
+    void destinationWhoseParentIsMissingIsAClearError() {
+        Path dest = work.resolve("no/such/parent/dest");
+
+        ApplyException e = assertThrows(ApplyException.class, () -> ImageExtractor.extract(
+                List.of(layer("l", TarSpec.pax().file("x", "x"))), dest, ApplyOptions.defaults(),
+                ExtractProgress.NONE));
+
+        assertEquals(Reason.DESTINATION, e.reason());
+        assertTrue(e.getMessage().startsWith("cannot create the destination " + dest + ": "), e.getMessage());
+    }
+
+    @Test
+    void destinationThatIsAFileIsAClearError() throws IOException {
+        Path dest = Files.writeString(work.resolve("file"), "f");
+
+        ApplyException e = assertThrows(ApplyException.class, () -> ImageExtractor.extract(
+                List.of(layer("l", TarSpec.pax().file("x", "x"))), dest, ApplyOptions.defaults(),
+                ExtractProgress.NONE));
+
+        assertEquals(Reason.DESTINATION, e.reason());
+        assertEquals("cannot open the destination directory " + dest + ": ENOTDIR", e.getMessage());
+        assertEquals("f", Files.readString(dest));
+    }
 }
