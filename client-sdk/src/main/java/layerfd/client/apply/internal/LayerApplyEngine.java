@@ -28,7 +28,8 @@ import layerfd.linux.Stat;
  * applied base first (OCI image-spec layer.md, "Applying Changesets" and "Whiteouts"): entries are created or
  * replace what lower layers left, {@code .wh.NAME} removes NAME of lower layers, {@code .wh..wh..opq} empties its
  * directory of everything lower layers put there. Directory modes and mtimes are set after the layer's last entry,
- * so writing children into them cannot change them again.
+ * so writing children into them cannot change them again. One engine applies one layer: what it remembers (the
+ * paths the layer wrote, the directories waiting for their mode) belongs to that layer.
  */
 public final class LayerApplyEngine {
     private static final System.Logger LOG = System.getLogger(LayerApplyEngine.class.getName());
