@@ -1,13 +1,10 @@
 package layerfd.linux;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
@@ -34,7 +31,8 @@ public final class DirectoryEntries {
 
     /** mkdirat(2); the mode is filtered by the umask, so callers that need exact bits chmod afterwards. */
     public static void mkdirat(int dirFd, byte[] name, int mode) throws LinuxException {
-        call("mkdirat", name, (arena, state) -> (int) MKDIRAT.invokeExact(state, dirFd, cString(arena, name), mode));
+        CheckedCall.run("mkdirat", Open.printable(name), (arena, state) ->
+                (int) MKDIRAT.invokeExact(state, dirFd, CheckedCall.cString(arena, name), mode));
     }
 
     /**
@@ -42,61 +40,31 @@ public final class DirectoryEntries {
      * permission bits; {@code device} is a dev_t built by {@link #makedev}.
      */
     public static void mknodat(int dirFd, byte[] name, int mode, long device) throws LinuxException {
-        call("mknodat", name,
-                (arena, state) -> (int) MKNODAT.invokeExact(state, dirFd, cString(arena, name), mode, device));
+        CheckedCall.run("mknodat", Open.printable(name), (arena, state) ->
+                (int) MKNODAT.invokeExact(state, dirFd, CheckedCall.cString(arena, name), mode, device));
     }
 
     /** symlinkat(2): a symlink {@code name} in {@code dirFd} whose content is {@code target}, never resolved. */
     public static void symlinkat(byte[] target, int dirFd, byte[] name) throws LinuxException {
-        call("symlinkat", name,
-                (arena, state) -> (int) SYMLINKAT.invokeExact(state, cString(arena, target), dirFd, cString(arena, name)));
+        CheckedCall.run("symlinkat", Open.printable(name), (arena, state) -> (int) SYMLINKAT.invokeExact(state,
+                CheckedCall.cString(arena, target), dirFd, CheckedCall.cString(arena, name)));
     }
 
     /** linkat(2) with flags 0: a symlink as the old name is linked itself, not followed (as tar does). */
     public static void linkat(int oldDirFd, byte[] oldName, int newDirFd, byte[] newName) throws LinuxException {
-        call("linkat", newName, (arena, state) -> (int) LINKAT.invokeExact(state, oldDirFd, cString(arena, oldName),
-                newDirFd, cString(arena, newName), 0));
+        CheckedCall.run("linkat", Open.printable(newName), (arena, state) -> (int) LINKAT.invokeExact(state,
+                oldDirFd, CheckedCall.cString(arena, oldName), newDirFd, CheckedCall.cString(arena, newName), 0));
     }
 
     /** unlinkat(2); {@code flags} is 0 for files or {@link #AT_REMOVEDIR} for empty directories. */
     public static void unlinkat(int dirFd, byte[] name, int flags) throws LinuxException {
-        call("unlinkat", name, (arena, state) -> (int) UNLINKAT.invokeExact(state, dirFd, cString(arena, name), flags));
+        CheckedCall.run("unlinkat", Open.printable(name), (arena, state) ->
+                (int) UNLINKAT.invokeExact(state, dirFd, CheckedCall.cString(arena, name), flags));
     }
 
     /** glibc's gnu_dev_makedev: the 64-bit dev_t of a major and minor number. */
     public static long makedev(long major, long minor) {
         return ((major & 0xfffff000L) << 32) | ((major & 0xfffL) << 8)
                 | ((minor & 0xffffff00L) << 12) | (minor & 0xffL);
-    }
-
-    @FunctionalInterface
-    private interface Downcall {
-        int invoke(Arena arena, MemorySegment state) throws Throwable;
-    }
-
-    private static void call(String name, byte[] path, Downcall downcall) throws LinuxException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = Libc.captureState(arena);
-            if (downcall.invoke(arena, state) < 0) {
-                throw new LinuxException(name, Open.printable(path), Libc.errno(state));
-            }
-        } catch (LinuxException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        }
-    }
-
-    /** A NUL-terminated copy; a NUL inside would silently cut the name, so it is refused. */
-    static MemorySegment cString(Arena arena, byte[] bytes) {
-        for (byte b : bytes) {
-            if (b == 0) {
-                throw new IllegalArgumentException("name contains a NUL byte: " + Open.printable(bytes));
-            }
-        }
-        MemorySegment s = arena.allocate(bytes.length + 1L);
-        MemorySegment.copy(bytes, 0, s, JAVA_BYTE, 0, bytes.length);
-        s.set(JAVA_BYTE, bytes.length, (byte) 0);
-        return s;
     }
 }

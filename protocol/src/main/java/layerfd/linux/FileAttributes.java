@@ -43,49 +43,50 @@ public final class FileAttributes {
     private FileAttributes() {}
 
     public static void fchown(int fd, long uid, long gid) throws LinuxException {
-        call("fchown", "fd " + fd, (arena, state) -> (int) FCHOWN.invokeExact(state, fd, (int) uid, (int) gid));
+        CheckedCall.run("fchown", "fd " + fd, (arena, state) ->
+                (int) FCHOWN.invokeExact(state, fd, (int) uid, (int) gid));
     }
 
     /** fchownat(2) with AT_SYMLINK_NOFOLLOW: a symlink gets the owner itself. */
     public static void lchownat(int dirFd, byte[] name, long uid, long gid) throws LinuxException {
-        call("fchownat", Open.printable(name), (arena, state) -> (int) FCHOWNAT.invokeExact(state, dirFd,
-                DirectoryEntries.cString(arena, name), (int) uid, (int) gid, AT_SYMLINK_NOFOLLOW));
+        CheckedCall.run("fchownat", Open.printable(name), (arena, state) -> (int) FCHOWNAT.invokeExact(state, dirFd,
+                CheckedCall.cString(arena, name), (int) uid, (int) gid, AT_SYMLINK_NOFOLLOW));
     }
 
     /** fchmod(2): all twelve bits, setuid/setgid/sticky included, unaffected by the umask. */
     public static void fchmod(int fd, int mode) throws LinuxException {
-        call("fchmod", "fd " + fd, (arena, state) -> (int) FCHMOD.invokeExact(state, fd, mode));
+        CheckedCall.run("fchmod", "fd " + fd, (arena, state) -> (int) FCHMOD.invokeExact(state, fd, mode));
     }
 
     /** fchmodat(2) following nothing but the single name given; for nodes that cannot be opened (devices). */
     public static void fchmodat(int dirFd, byte[] name, int mode) throws LinuxException {
-        call("fchmodat", Open.printable(name), (arena, state) -> (int) FCHMODAT.invokeExact(state, dirFd,
-                DirectoryEntries.cString(arena, name), mode, 0));
+        CheckedCall.run("fchmodat", Open.printable(name), (arena, state) -> (int) FCHMODAT.invokeExact(state, dirFd,
+                CheckedCall.cString(arena, name), mode, 0));
     }
 
     /** futimens(2): mtime of an open file; atime is left alone (UTIME_OMIT). */
     public static void setMtime(int fd, long seconds, long nanos) throws LinuxException {
-        call("futimens", "fd " + fd, (arena, state) -> (int) FUTIMENS.invokeExact(state, fd,
+        CheckedCall.run("futimens", "fd " + fd, (arena, state) -> (int) FUTIMENS.invokeExact(state, fd,
                 mtimeOnly(arena, seconds, nanos)));
     }
 
     /** utimensat(2) with AT_SYMLINK_NOFOLLOW: mtime of a symlink or node itself, atime left alone. */
     public static void setMtimeNoFollow(int dirFd, byte[] name, long seconds, long nanos) throws LinuxException {
-        call("utimensat", Open.printable(name), (arena, state) -> (int) UTIMENSAT.invokeExact(state, dirFd,
-                DirectoryEntries.cString(arena, name), mtimeOnly(arena, seconds, nanos), AT_SYMLINK_NOFOLLOW));
+        CheckedCall.run("utimensat", Open.printable(name), (arena, state) -> (int) UTIMENSAT.invokeExact(state, dirFd,
+                CheckedCall.cString(arena, name), mtimeOnly(arena, seconds, nanos), AT_SYMLINK_NOFOLLOW));
     }
 
     /** fsetxattr(2), creating or replacing {@code name}. */
     public static void fsetxattr(int fd, String name, byte[] value) throws LinuxException {
-        call("fsetxattr", name + " on fd " + fd, (arena, state) -> (int) FSETXATTR.invokeExact(state, fd,
+        CheckedCall.run("fsetxattr", name + " on fd " + fd, (arena, state) -> (int) FSETXATTR.invokeExact(state, fd,
                 arena.allocateFrom(name), bytes(arena, value), (long) value.length, 0));
     }
 
     /** lsetxattr(2): on the final component itself, never a symlink's target. */
     public static void lsetxattr(byte[] path, String name, byte[] value) throws LinuxException {
-        call("lsetxattr", name + " on " + Open.printable(path), (arena, state) -> (int) LSETXATTR.invokeExact(
-                state, DirectoryEntries.cString(arena, path), arena.allocateFrom(name), bytes(arena, value),
-                (long) value.length, 0));
+        CheckedCall.run("lsetxattr", name + " on " + Open.printable(path), (arena, state) ->
+                (int) LSETXATTR.invokeExact(state, CheckedCall.cString(arena, path), arena.allocateFrom(name),
+                        bytes(arena, value), (long) value.length, 0));
     }
 
     private static MemorySegment mtimeOnly(Arena arena, long seconds, long nanos) {
@@ -101,23 +102,5 @@ public final class FileAttributes {
         MemorySegment s = arena.allocate(Math.max(1, value.length));
         MemorySegment.copy(value, 0, s, JAVA_BYTE, 0, value.length);
         return s;
-    }
-
-    @FunctionalInterface
-    private interface Downcall {
-        int invoke(Arena arena, MemorySegment state) throws Throwable;
-    }
-
-    private static void call(String name, String what, Downcall downcall) throws LinuxException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = Libc.captureState(arena);
-            if (downcall.invoke(arena, state) < 0) {
-                throw new LinuxException(name, what, Libc.errno(state));
-            }
-        } catch (LinuxException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        }
     }
 }

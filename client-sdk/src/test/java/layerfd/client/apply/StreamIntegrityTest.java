@@ -181,7 +181,7 @@ class StreamIntegrityTest {
         assertEquals("x", Files.readString(dest.resolve("x")));
     }
 
-    /** POSIX ustar: the checksum is the byte sum with the field itself counted as spaces, six octal digits, NUL, space. */
+    /** POSIX ustar checksum: the byte sum with the field itself counted as spaces; six octal digits, NUL, space. */
     private static void writeChecksum(byte[] tar) {
         for (int i = 148; i < 156; i++) {
             tar[i] = ' ';

@@ -22,10 +22,12 @@ import layerfd.linux.Reflink;
 final class ContentWriter implements AutoCloseable {
     /** Size of the one native buffer used for inline data and read/write copies. */
     static final int BUFFER_BYTES = 1024 * 1024;
+    /** The buffer starts on a page boundary, so every pread/pwrite through it covers whole pages. */
+    private static final long BUFFER_ALIGNMENT = 4096;
 
     private final ReflinkPolicy policy;
     private final Arena arena = Arena.ofConfined();
-    private final MemorySegment buffer = arena.allocate(BUFFER_BYTES, 4096);
+    private final MemorySegment buffer = arena.allocate(BUFFER_BYTES, BUFFER_ALIGNMENT);
     private final Counters counters;
 
     ContentWriter(ReflinkPolicy policy, Counters counters) {

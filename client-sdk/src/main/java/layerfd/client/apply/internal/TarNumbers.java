@@ -10,6 +10,8 @@ import layerfd.client.apply.ApplyException.Reason;
 final class TarNumbers {
     private static final int BASE256_FLAG = 0x80;
     private static final int NEGATIVE_BASE256 = 0xff;
+    /** More decimal digits than this cannot fit a signed 64-bit value (Long.MAX_VALUE has 19). */
+    private static final int MAX_DECIMAL_DIGITS = 19;
 
     private TarNumbers() {}
 
@@ -64,7 +66,7 @@ final class TarNumbers {
 
     /** A PAX decimal (size, uid, gid): digits only, no sign. */
     static long decimal(byte[] value, String key) throws ApplyException {
-        if (value.length == 0 || value.length > 19) {
+        if (value.length == 0 || value.length > MAX_DECIMAL_DIGITS) {
             throw malformed("PAX " + key, "'" + printable(value, 0, value.length) + "' is not a decimal number");
         }
         long result = 0;

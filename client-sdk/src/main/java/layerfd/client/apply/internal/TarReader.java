@@ -183,7 +183,8 @@ final class TarReader implements AutoCloseable {
         }
         if (stored != unsigned && stored != signed) {
             throw new ApplyException(Reason.MALFORMED_TAR, "tar header at offset " + (cursor.offset() - BLOCK)
-                    + " ('" + printable(field(NAME, NAME_LEN)) + "'): checksum " + stored + " does not match the header's " + unsigned);
+                    + " ('" + printable(field(NAME, NAME_LEN)) + "'): checksum " + stored
+                    + " does not match the header's " + unsigned);
         }
     }
 
