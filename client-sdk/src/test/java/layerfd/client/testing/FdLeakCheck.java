@@ -1,0 +1,29 @@
+package layerfd.client.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.TreeSet;
+import layerfd.testing.OpenFds;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/** Fails a test that leaves more descriptors open than it found (/proc/self/fd before and after). */
+public final class FdLeakCheck implements BeforeEachCallback, AfterEachCallback {
+    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(FdLeakCheck.class);
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        context.getStore(NS).put("before", OpenFds.snapshot());
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        @SuppressWarnings("unchecked")
+        TreeSet<Integer> before = (TreeSet<Integer>) context.getStore(NS).get("before");
+        int now = OpenFds.settle(before.size());
+        TreeSet<Integer> leaked = OpenFds.snapshot();
+        leaked.removeAll(before);
+        assertEquals(before.size(), now, "descriptors leaked by " + context.getDisplayName() + ": " + leaked);
+    }
+}
