@@ -23,6 +23,8 @@ public final class FdpassReceiver implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final byte[] chunk = new byte[READ_CHUNK_BYTES];
     private boolean ended;
+    /** A read failure (socket error, MSG_CTRUNC): repeated by every later receive. */
+    private IOException readFailure;
 
     FdpassReceiver(UnixConnection connection, FdpassOptions options) {
         this.connection = connection;
@@ -39,6 +41,9 @@ public final class FdpassReceiver implements AutoCloseable {
     public Optional<FdpassFrame> receive() throws IOException {
         lock.lock();
         try {
+            if (readFailure != null) {
+                throw readFailure;
+            }
             while (true) {
                 Optional<FdpassFrame> frame = decoder.next();
                 if (frame.isPresent() || ended) {
@@ -56,7 +61,8 @@ public final class FdpassReceiver implements AutoCloseable {
         int count;
         try {
             count = connection.read(chunk, 0, chunk.length, fds);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            readFailure = e;
             decoder.close();
             throw e;
         }

@@ -3,6 +3,7 @@ package layerfd.protocol.fdpass;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import layerfd.linux.OwnedFd;
 import layerfd.protocol.fdpass.internal.UnixConnection;
 
 /**
@@ -30,6 +31,14 @@ public final class FdpassSocket implements AutoCloseable {
 
     public static FdpassSocket connect(Path path) throws IOException {
         return connect(path, FdpassOptions.defaults());
+    }
+
+    /**
+     * Takes over a connected AF_UNIX stream socket this process already has, e.g. one end of a socketpair
+     * inherited by a helper process. The fd belongs to the returned socket from now on, also if this fails.
+     */
+    public static FdpassSocket adopt(OwnedFd connected, FdpassOptions options) throws IOException {
+        return new FdpassSocket(UnixConnection.adopt(connected, options.ancillaryReceiveBytes()), options);
     }
 
     /** Two connected sockets (socketpair(2)), both with {@code options}. */

@@ -11,14 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import layerfd.linux.Fcntl;
 import layerfd.linux.OwnedFd;
+import layerfd.linux.SocketPair;
 import layerfd.protocol.fdpass.FdsTruncatedException;
 import layerfd.protocol.fdpass.PeerCredentials;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
-import org.newsclub.net.unix.AFUNIXSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocketCredentials;
-import org.newsclub.net.unix.AFUNIXSocketPair;
 import org.newsclub.net.unix.FileDescriptorCast;
 import org.newsclub.net.unix.InvalidArgumentSocketException;
 
@@ -32,38 +31,58 @@ public final class UnixConnection implements AutoCloseable {
     private static final String ENOBUFS_TEXT = "No buffer space available";
 
     private final AFUNIXSocket socket;
+    /** The descriptor of a socket adopted from an fd: junixsocket's close shuts it down but does not close it. */
+    private final OwnedFd adopted;
+    private final int ancillaryReceiveBytes;
     private final InputStream in;
     private final OutputStream out;
 
-    private UnixConnection(AFUNIXSocket socket, int ancillaryReceiveBytes) throws IOException {
+    private UnixConnection(AFUNIXSocket socket, OwnedFd adopted, int ancillaryReceiveBytes) throws IOException {
         this.socket = socket;
+        this.adopted = adopted;
+        this.ancillaryReceiveBytes = ancillaryReceiveBytes;
         AncillaryBufferFix.apply(socket, ancillaryReceiveBytes);
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
     }
 
     public static UnixConnection connect(Path path, int ancillaryReceiveBytes) throws IOException {
-        AFUNIXSocket socket = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(path));
-        return adopt(socket, ancillaryReceiveBytes);
+        return wrap(AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(path)), null, ancillaryReceiveBytes);
     }
 
-    /** Two connected ends of socketpair(2). */
-    public static List<UnixConnection> pair(int ancillaryReceiveBytes) throws IOException {
-        AFUNIXSocketPair<AFUNIXSocketChannel> pair = AFUNIXSocketPair.open();
-        AFUNIXSocket first = (AFUNIXSocket) pair.getSocket1().socket();
-        AFUNIXSocket second = (AFUNIXSocket) pair.getSocket2().socket();
+    /** Takes over a connected AF_UNIX stream socket (an inherited fd, one end of a socketpair). */
+    public static UnixConnection adopt(OwnedFd connected, int ancillaryReceiveBytes) throws IOException {
         try {
-            return List.of(new UnixConnection(first, ancillaryReceiveBytes),
-                    new UnixConnection(second, ancillaryReceiveBytes));
+            AFUNIXSocket socket = FileDescriptorCast.unsafeUsing(connected.get()).as(AFUNIXSocket.class);
+            return wrap(socket, connected, ancillaryReceiveBytes);
         } catch (IOException | RuntimeException e) {
-            pair.close();
+            connected.close();
             throw e;
         }
     }
 
-    private static UnixConnection adopt(AFUNIXSocket socket, int ancillaryReceiveBytes) throws IOException {
+    /** Two connected ends of socketpair(2). */
+    public static List<UnixConnection> pair(int ancillaryReceiveBytes) throws IOException {
+        List<OwnedFd> ends = SocketPair.openStream();
+        UnixConnection first;
         try {
-            return new UnixConnection(socket, ancillaryReceiveBytes);
+            first = adopt(ends.get(0), ancillaryReceiveBytes);
+        } catch (IOException | RuntimeException e) {
+            ends.get(1).close();
+            throw e;
+        }
+        try {
+            return List.of(first, adopt(ends.get(1), ancillaryReceiveBytes));
+        } catch (IOException | RuntimeException e) {
+            first.close();
+            throw e;
+        }
+    }
+
+    private static UnixConnection wrap(AFUNIXSocket socket, OwnedFd adopted, int ancillaryReceiveBytes)
+            throws IOException {
+        try {
+            return new UnixConnection(socket, adopted, ancillaryReceiveBytes);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -83,7 +102,7 @@ public final class UnixConnection implements AutoCloseable {
             count = in.read(buffer, offset, length);
         } catch (SocketException e) {
             if (e.getMessage() != null && e.getMessage().contains(ENOBUFS_TEXT)) {
-                throw new FdsTruncatedException(socket.getAncillaryReceiveBufferSize());
+                throw new FdsTruncatedException(ancillaryReceiveBytes);
             }
             throw e;
         }
@@ -116,8 +135,8 @@ public final class UnixConnection implements AutoCloseable {
 
     /**
      * Writes all of {@code data} with {@code fds} attached to its first byte: one junixsocket write, whose first
-     * native sendmsg carries the fds (later partial-write chunks carry none). Returns false when the kernel refused
-     * the fd batch with EINVAL (more than SCM_MAX_FD fds); then nothing was sent.
+     * native sendmsg carries the fds (later partial-write chunks carry none, java-platform.md §2.4). Returns false
+     * when the kernel refused the fd batch with EINVAL (more than SCM_MAX_FD fds); then nothing was sent.
      */
     public boolean write(byte[] data, int offset, int length, int[] fds) throws IOException {
         if (fds.length > 0) {
@@ -144,8 +163,9 @@ public final class UnixConnection implements AutoCloseable {
         return new PeerCredentials(credentials.getUid(), credentials.getGid(), credentials.getPid());
     }
 
+    /** shutdown(SHUT_WR). Through the channel view: java.net.Socket's own check wrongly reports "not connected". */
     public void shutdownOutput() throws IOException {
-        socket.shutdownOutput();
+        socket.getChannel().shutdownOutput();
     }
 
     public boolean isClosed() {
@@ -154,7 +174,13 @@ public final class UnixConnection implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        socket.close();
+        try {
+            socket.close();
+        } finally {
+            if (adopted != null) {
+                adopted.close();
+            }
+        }
     }
 
     /** A listening AF_UNIX socket bound to a path, producing {@link UnixConnection}s. */
@@ -165,20 +191,13 @@ public final class UnixConnection implements AutoCloseable {
             this.server = server;
         }
 
-        /** Binds {@code path}; fails if a file is already there. */
+        /** Binds {@code path}; the socket file is removed again on close. */
         public static Listener bind(Path path) throws IOException {
-            AFUNIXServerSocket server = AFUNIXServerSocket.newInstance();
-            try {
-                server.bind(AFUNIXSocketAddress.of(path));
-                return new Listener(server);
-            } catch (IOException | RuntimeException e) {
-                server.close();
-                throw e;
-            }
+            return new Listener(AFUNIXServerSocket.bindOn(path, true));
         }
 
         public UnixConnection accept(int ancillaryReceiveBytes) throws IOException {
-            return adopt(server.accept(), ancillaryReceiveBytes);
+            return wrap(server.accept(), null, ancillaryReceiveBytes);
         }
 
         @Override
