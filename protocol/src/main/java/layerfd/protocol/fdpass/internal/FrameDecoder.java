@@ -74,6 +74,7 @@ public final class FrameDecoder implements AutoCloseable {
      */
     public void endOfStream() throws FdpassException {
         throwIfUnusable();
+        skipWhitespace();
         if (parked != null) {
             throw fail(new MismatchedFdCountException(parked.fdCount(), fdQueue.size(),
                     "before the peer closed the connection"));

@@ -46,8 +46,9 @@ final class JsonValueScanner implements AutoCloseable {
                     depth--;
                 }
                 if (depth == 0) {
-                    // The closing brace is the token; the value ends one byte after it.
-                    return Math.toIntExact(parser.currentTokenLocation().getByteOffset() + 1);
+                    // Just past the closing brace. (currentTokenLocation() is off by the number of newlines in the
+                    // value for this parser in Jackson 2.22, so it is not used.)
+                    return Math.toIntExact(parser.currentLocation().getByteOffset());
                 }
             }
             return INCOMPLETE;
