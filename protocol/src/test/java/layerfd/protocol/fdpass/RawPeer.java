@@ -12,13 +12,13 @@ import layerfd.protocol.fdpass.internal.UnixConnection;
  * A socket end that speaks raw bytes and fds, one sendmsg/recvmsg per call, so a test can send what a broken or
  * unusual peer would and see exactly what went over the wire. Paired with an {@link FdpassSocket}.
  */
-final class RawPeer implements AutoCloseable {
+public final class RawPeer implements AutoCloseable {
     private static final int READ_BYTES = 1 << 20;
     private final UnixConnection connection;
 
     /** What one recvmsg returned. */
-    record Read(byte[] bytes, int fdCount) {
-        String text() {
+    public record Read(byte[] bytes, int fdCount) {
+        public String text() {
             return new String(bytes, StandardCharsets.UTF_8);
         }
     }
@@ -28,7 +28,7 @@ final class RawPeer implements AutoCloseable {
     }
 
     /** A raw end and an {@link FdpassSocket} connected to each other; closing closes both. */
-    record Pair(RawPeer raw, FdpassSocket socket) implements AutoCloseable {
+    public record Pair(RawPeer raw, FdpassSocket socket) implements AutoCloseable {
         @Override
         public void close() throws IOException {
             try (RawPeer a = raw; FdpassSocket b = socket) {
@@ -37,17 +37,17 @@ final class RawPeer implements AutoCloseable {
         }
     }
 
-    static Pair pair(FdpassOptions options) throws IOException {
+    public static Pair pair(FdpassOptions options) throws IOException {
         List<UnixConnection> ends = UnixConnection.pair(options.ancillaryReceiveBytes());
         return new Pair(new RawPeer(ends.get(0)), new FdpassSocket(ends.get(1), options));
     }
 
-    static Pair pair() throws IOException {
+    public static Pair pair() throws IOException {
         return pair(FdpassOptions.defaults());
     }
 
     /** One write of {@code text} with {@code fds} attached; the fds stay owned by the caller. */
-    void send(String text, List<OwnedFd> fds) throws IOException {
+    public void send(String text, List<OwnedFd> fds) throws IOException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         int[] raw = fds.stream().mapToInt(OwnedFd::get).toArray();
         if (!connection.write(bytes, 0, bytes.length, raw)) {
@@ -55,12 +55,12 @@ final class RawPeer implements AutoCloseable {
         }
     }
 
-    void send(String text) throws IOException {
+    public void send(String text) throws IOException {
         send(text, List.of());
     }
 
     /** One recvmsg; the fds received are closed at once, only their count is kept. Null at end of stream. */
-    Read read() throws IOException {
+    public Read read() throws IOException {
         byte[] buffer = new byte[READ_BYTES];
         List<OwnedFd> fds = new ArrayList<>();
         int n = connection.read(buffer, 0, buffer.length, fds);
@@ -69,13 +69,13 @@ final class RawPeer implements AutoCloseable {
     }
 
     /** One recvmsg, keeping the fds (the caller owns them). */
-    byte[] read(List<OwnedFd> fdsOut) throws IOException {
+    public byte[] read(List<OwnedFd> fdsOut) throws IOException {
         byte[] buffer = new byte[READ_BYTES];
         int n = connection.read(buffer, 0, buffer.length, fdsOut);
         return n < 0 ? null : Arrays.copyOf(buffer, n);
     }
 
-    void shutdownOutput() throws IOException {
+    public void shutdownOutput() throws IOException {
         connection.shutdownOutput();
     }
 
