@@ -42,10 +42,14 @@ public final class JsonRpcConnection implements AutoCloseable {
         this.methods = methods;
     }
 
-    /** Starts reading {@code socket} on a virtual thread; the connection owns the socket from now on. */
+    /**
+     * Starts reading {@code socket}; the connection owns the socket from now on. The reader is a platform thread:
+     * socket calls from virtual threads are moved to platform threads anyway (junixsocket loses fds on virtual
+     * threads, see the fdpass internals), and the reader blocks in a read for the connection's whole life.
+     */
     public static JsonRpcConnection start(FdpassSocket socket, MethodTable methods) {
         JsonRpcConnection connection = new JsonRpcConnection(socket, methods);
-        Thread.ofVirtual().name("jsonrpc-reader").start(connection::readLoop);
+        Thread.ofPlatform().daemon().name("jsonrpc-reader").start(connection::readLoop);
         return connection;
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import layerfd.linux.Fcntl;
 import layerfd.linux.OwnedFd;
+import layerfd.protocol.fdpass.internal.UnixConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -337,6 +338,39 @@ class FdpassSocketTest {
             for (boolean b : seen) {
                 assertTrue(b);
             }
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void fdsSentFromAVirtualThreadWhileTheSocketBufferIsFullAreNotLost() throws Exception {
+        // Regression: junixsocket on a virtual thread drops the fds of a sendmsg that fails with EAGAIN and sends
+        // the bytes without them after parking. A second writer on a dup of the socket (its own junixsocket object)
+        // keeps the buffer full with whitespace, which is legal between messages.
+        List<OwnedFd> ends = layerfd.linux.SocketPair.openStream();
+        OwnedFd filler = ends.get(0).dup();
+        FdpassOptions options = FdpassOptions.defaults();
+        try (FdpassSocket sending = new FdpassSocket(UnixConnection.adopt(ends.get(0), 8192), options);
+                UnixConnection whitespace = UnixConnection.adopt(filler, 8192);
+                FdpassSocket receiving = new FdpassSocket(UnixConnection.adopt(ends.get(1), 8192), options)) {
+            byte[] spaces = " ".repeat(4 * 1024 * 1024).getBytes(StandardCharsets.US_ASCII);
+            Thread fill = Thread.ofPlatform().start(() -> {
+                try {
+                    whitespace.write(spaces, 0, spaces.length, new int[0]);
+                } catch (IOException expected) {
+                    // the receiving end closes before reading all the whitespace
+                }
+            });
+            Thread.sleep(200); // the buffer is full and the filler blocks
+            Thread send = Thread.ofVirtual().start(() -> sendUnchecked(sending, Json.object("{}"),
+                    TestFds.numberedUnchecked("virtual", 2)));
+            Thread.sleep(200); // the virtual sender met a full buffer
+            try (FdpassFrame frame = receive(receiving)) {
+                assertEquals(TestFds.expectedNumbered("virtual", 2), TestFds.contents(frame.fds()));
+            }
+            send.join();
+            receiving.close();
+            fill.join();
         }
     }
 

@@ -97,6 +97,10 @@ public final class UnixConnection implements AutoCloseable {
      * invalid so junixsocket never closes that number again (it may already belong to someone else by then).
      */
     public int read(byte[] buffer, int offset, int length, List<OwnedFd> fdsOut) throws IOException {
+        return PlatformThreadIo.run(() -> readOnPlatformThread(buffer, offset, length, fdsOut));
+    }
+
+    private int readOnPlatformThread(byte[] buffer, int offset, int length, List<OwnedFd> fdsOut) throws IOException {
         int count;
         try {
             count = in.read(buffer, offset, length);
@@ -139,6 +143,10 @@ public final class UnixConnection implements AutoCloseable {
      * when the kernel refused the fd batch with EINVAL (more than SCM_MAX_FD fds); then nothing was sent.
      */
     public boolean write(byte[] data, int offset, int length, int[] fds) throws IOException {
+        return PlatformThreadIo.run(() -> writeOnPlatformThread(data, offset, length, fds));
+    }
+
+    private boolean writeOnPlatformThread(byte[] data, int offset, int length, int[] fds) throws IOException {
         if (fds.length > 0) {
             FileDescriptor[] outbound = new FileDescriptor[fds.length];
             for (int i = 0; i < fds.length; i++) {

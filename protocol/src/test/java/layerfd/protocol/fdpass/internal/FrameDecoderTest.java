@@ -143,12 +143,28 @@ class FrameDecoderTest {
             OwnedFd fd = TestFds.memfd("only-one");
             decoder.feed(utf8("{\"fds\":2}"), 0, 9, List.of(fd));
             assertTrue(decoder.next().isEmpty());
-            decoder.feed(utf8(" {"), 0, 2, List.of());
-            MismatchedFdCountException e = assertThrows(MismatchedFdCountException.class, decoder::next);
+            MismatchedFdCountException e = assertThrows(MismatchedFdCountException.class,
+                    () -> decoder.feed(utf8(" {"), 0, 2, List.of()));
             assertEquals(2, e.expected());
             assertEquals(1, e.found());
             assertFalse(fd.isOpen(), "a fatal error closes every queued fd (README §8)");
             assertSame(e, assertThrows(MismatchedFdCountException.class, decoder::next), "failure is sticky");
+        }
+    }
+
+    @Test
+    void fdsArrivingWithTheNextMessagesBytesAreNotGivenToTheParkedMessage() throws Exception {
+        // A sender that lost fds (or never sent them): the next message's fds ride on its first byte, so they come
+        // in the same read as non-whitespace bytes. Taking them would hand them to the wrong message.
+        try (FrameDecoder decoder = new FrameDecoder(LIMIT)) {
+            decoder.feed(utf8("{\"fds\":1}"), 0, 9, List.of());
+            assertTrue(decoder.next().isEmpty());
+            OwnedFd nextMessagesFd = TestFds.memfd("belongs-to-the-next-message");
+            MismatchedFdCountException e = assertThrows(MismatchedFdCountException.class,
+                    () -> decoder.feed(utf8("{\"fds\":1}"), 0, 9, List.of(nextMessagesFd)));
+            assertEquals(1, e.expected());
+            assertEquals(0, e.found());
+            assertFalse(nextMessagesFd.isOpen());
         }
     }
 
