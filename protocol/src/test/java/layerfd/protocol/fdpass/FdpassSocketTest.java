@@ -217,12 +217,7 @@ class FdpassSocketTest {
     @Test
     void twoHundredFiftyThreeFdsFromOneSendmsgAreReceivedInOneRead() throws Exception {
         try (RawPeer.Pair pair = RawPeer.pair()) {
-            List<OwnedFd> fds = TestFds.numbered("one-read", 253);
-            try {
-                pair.raw().send("{\"fds\":253}", fds);
-            } finally {
-                fds.forEach(OwnedFd::close);
-            }
+            pair.raw().sendAndClose("{\"fds\":253}", TestFds.numbered("one-read", 253));
             try (FdpassFrame frame = receive(pair.socket())) {
                 assertEquals(TestFds.expectedNumbered("one-read", 253), TestFds.contents(frame.fds()));
             }
@@ -282,12 +277,7 @@ class FdpassSocketTest {
         FdpassOptions tiny = FdpassOptions.defaults()
                 .withAncillaryReceiveBytes(FdpassOptions.MIN_ANCILLARY_RECEIVE_BYTES);
         try (RawPeer.Pair pair = RawPeer.pair(tiny)) {
-            List<OwnedFd> fds = TestFds.numbered("lost", 3);
-            try {
-                pair.raw().send("{\"fds\":3}", fds);
-            } finally {
-                fds.forEach(OwnedFd::close);
-            }
+            pair.raw().sendAndClose("{\"fds\":3}", TestFds.numbered("lost", 3));
             FdsTruncatedException e = assertThrows(FdsTruncatedException.class, () -> pair.socket().receiver().receive());
             assertTrue(e.getMessage().contains("MSG_CTRUNC"), e.getMessage());
             assertThrows(FdsTruncatedException.class, () -> pair.socket().receiver().receive());
@@ -403,13 +393,8 @@ class FdpassSocketTest {
     @Test
     void fdsThatArriveBeforeTheirMessageAreMatchedByOrder() throws Exception {
         try (RawPeer.Pair pair = RawPeer.pair()) {
-            List<OwnedFd> early = List.of(TestFds.memfd("early-0"), TestFds.memfd("early-1"));
-            try {
-                pair.raw().send(" ", early);
-                pair.raw().send("{\"fds\":2}");
-            } finally {
-                early.forEach(OwnedFd::close);
-            }
+            pair.raw().sendAndClose(" ", List.of(TestFds.memfd("early-0"), TestFds.memfd("early-1")));
+            pair.raw().send("{\"fds\":2}");
             try (FdpassFrame frame = receive(pair.socket())) {
                 assertEquals(List.of("early-0", "early-1"), TestFds.contents(frame.fds()));
             }
@@ -419,13 +404,8 @@ class FdpassSocketTest {
     @Test
     void extraFdsStayQueuedForTheNextMessage() throws Exception {
         try (RawPeer.Pair pair = RawPeer.pair()) {
-            List<OwnedFd> fds = TestFds.numbered("extra", 3);
-            try {
-                pair.raw().send("{\"fds\":1}", fds);
-                pair.raw().send("{\"fds\":2}");
-            } finally {
-                fds.forEach(OwnedFd::close);
-            }
+            pair.raw().sendAndClose("{\"fds\":1}", TestFds.numbered("extra", 3));
+            pair.raw().send("{\"fds\":2}");
             try (FdpassFrame first = receive(pair.socket())) {
                 assertEquals(List.of("extra-0"), TestFds.contents(first.fds()));
                 assertEquals(2, pair.socket().receiver().queuedFds());
@@ -440,12 +420,7 @@ class FdpassSocketTest {
     void closingTheSocketClosesFdsStillQueued() throws Exception {
         int before = layerfd.testing.OpenFds.count();
         RawPeer.Pair pair = RawPeer.pair();
-        List<OwnedFd> fds = TestFds.numbered("queued", 5);
-        try {
-            pair.raw().send("{}", fds);
-        } finally {
-            fds.forEach(OwnedFd::close);
-        }
+        pair.raw().sendAndClose("{}", TestFds.numbered("queued", 5));
         try (FdpassFrame frame = receive(pair.socket())) {
             assertEquals(0, frame.fdCount());
         }
@@ -482,12 +457,7 @@ class FdpassSocketTest {
     @Test
     void endOfStreamWhileFdsAreMissingIsMismatchAndClosesTheFdsThatCame() throws Exception { // [Rust 18, 33]
         try (RawPeer.Pair pair = RawPeer.pair()) {
-            List<OwnedFd> fds = TestFds.numbered("partial", 1);
-            try {
-                pair.raw().send("{\"fds\":3}", fds);
-            } finally {
-                fds.forEach(OwnedFd::close);
-            }
+            pair.raw().sendAndClose("{\"fds\":3}", TestFds.numbered("partial", 1));
             pair.raw().shutdownOutput();
             MismatchedFdCountException e = assertThrows(MismatchedFdCountException.class,
                     () -> pair.socket().receiver().receive());
@@ -522,13 +492,7 @@ class FdpassSocketTest {
     void clientConnectsToAServerSocketFile(@TempDir Path dir) throws Exception {
         Path path = dir.resolve("fdpass.sock");
         try (FdpassServerSocket server = FdpassServerSocket.bind(path, FdpassOptions.defaults())) {
-            CompletableFuture<FdpassSocket> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return server.accept();
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            CompletableFuture<FdpassSocket> accepted = TestSockets.acceptAsync(server);
             try (FdpassSocket client = FdpassSocket.connect(path);
                     FdpassSocket serverSide = accepted.get(10, TimeUnit.SECONDS)) {
                 client.sender().send(Json.object("{\"hello\":\"server\"}"), List.of(TestFds.memfd("via-file")));

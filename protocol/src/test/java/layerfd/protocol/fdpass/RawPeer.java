@@ -55,6 +55,15 @@ public final class RawPeer implements AutoCloseable {
         }
     }
 
+    /** {@link #send(String, List)}, then closes the fds: the kernel holds its own references until they arrive. */
+    public void sendAndClose(String text, List<OwnedFd> fds) throws IOException {
+        try {
+            send(text, fds);
+        } finally {
+            fds.forEach(OwnedFd::close);
+        }
+    }
+
     public void send(String text) throws IOException {
         send(text, List.of());
     }
