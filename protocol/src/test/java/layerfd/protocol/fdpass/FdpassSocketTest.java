@@ -195,6 +195,7 @@ class FdpassSocketTest {
         try (FdpassSocket.Pair pair = FdpassSocket.pair(FdpassOptions.defaults().withMaxFdsPerSendmsg(1))) {
             pair.first().sender().send(Json.object("{\"id\":1,\"method\":\"five\"}"), List.of());
             try (FdpassFrame request = receive(pair.second())) {
+                assertEquals("five", request.json().get("method").textValue());
                 pair.second().sender().send(Json.object("{\"id\":1,\"result\":\"ok\"}"),
                         TestFds.numbered("resp", 5));
             }
@@ -333,6 +334,7 @@ class FdpassSocketTest {
 
     @Test
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    @SuppressWarnings("try") // receiving is closed early on purpose, to stop the filler
     void fdsSentFromAVirtualThreadWhileTheSocketBufferIsFullAreNotLost() throws Exception {
         // Regression: junixsocket on a virtual thread drops the fds of a sendmsg that fails with EAGAIN and sends
         // the bytes without them after parking. A second writer on a dup of the socket (its own junixsocket object)

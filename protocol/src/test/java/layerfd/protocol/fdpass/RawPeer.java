@@ -31,8 +31,10 @@ public final class RawPeer implements AutoCloseable {
     public record Pair(RawPeer raw, FdpassSocket socket) implements AutoCloseable {
         @Override
         public void close() throws IOException {
-            try (RawPeer a = raw; FdpassSocket b = socket) {
-                // both closed, the second even if the first fails
+            try {
+                raw.close();
+            } finally {
+                socket.close();
             }
         }
     }

@@ -121,20 +121,35 @@ public final class UnixConnection implements AutoCloseable {
         List<OwnedFd> taken = new ArrayList<>(received.length);
         IOException failure = null;
         for (FileDescriptor original : received) {
-            try (FileInputStream closer = new FileInputStream(original)) {
-                if (failure == null) {
+            if (failure == null) {
+                try {
                     int raw = FileDescriptorCast.using(original).as(Integer.class);
                     taken.add(OwnedFd.adopt(Fcntl.dupCloseOnExec(raw)));
+                } catch (IOException e) {
+                    failure = e;
                 }
-            } catch (IOException e) {
-                failure = e;
             }
+            failure = closeOriginal(original, failure);
         }
         if (failure != null) {
             taken.forEach(OwnedFd::close);
             throw failure;
         }
         fdsOut.addAll(taken);
+    }
+
+    /** Closes junixsocket's descriptor and marks the FileDescriptor invalid; keeps the first failure. */
+    private static IOException closeOriginal(FileDescriptor original, IOException failure) {
+        try {
+            new FileInputStream(original).close();
+            return failure;
+        } catch (IOException e) {
+            if (failure == null) {
+                return e;
+            }
+            failure.addSuppressed(e);
+            return failure;
+        }
     }
 
     /**
