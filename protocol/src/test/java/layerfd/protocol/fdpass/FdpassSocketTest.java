@@ -508,6 +508,29 @@ class FdpassSocketTest {
     }
 
     @Test
+    void adoptedSocketpairEndsTalkAndCloseTheirDescriptors() throws Exception {
+        List<OwnedFd> ends = layerfd.linux.SocketPair.openStream();
+        try (FdpassSocket a = FdpassSocket.adopt(ends.get(0), FdpassOptions.defaults());
+                FdpassSocket b = FdpassSocket.adopt(ends.get(1), FdpassOptions.defaults())) {
+            a.sender().send(Json.object("{\"adopted\":true}"), List.of(TestFds.memfd("through-adopted")));
+            try (FdpassFrame frame = receive(b)) {
+                assertEquals(List.of("through-adopted"), TestFds.contents(frame.fds()));
+            }
+        }
+        // NoFdLeaks proves both socketpair descriptors were closed with the sockets.
+    }
+
+    @Test
+    void closingTheServerSocketRemovesItsFile(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("gone.sock");
+        FdpassServerSocket server = FdpassServerSocket.bind(path, FdpassOptions.defaults());
+        assertTrue(java.nio.file.Files.exists(path));
+        assertEquals(path, server.path());
+        server.close();
+        assertFalse(java.nio.file.Files.exists(path));
+    }
+
+    @Test
     void concurrentSendersNeverInterleaveMessagesOrFds() throws Exception {
         int threads = 8;
         int perThread = 40;

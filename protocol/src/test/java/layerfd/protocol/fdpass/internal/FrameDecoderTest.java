@@ -121,6 +121,25 @@ class FrameDecoderTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Split.class)
+    void batchedFdsOnTheFirstByteAndOnContinuationBytesInEverySplit(Split split) throws Exception {
+        // What a sender with batch size 1 produces: fd 0 with byte 0 of the message, then " " + fd per batch.
+        List<OwnedFd> fds = TestFds.numbered("batch", 3);
+        try (FrameDecoder decoder = new FrameDecoder(LIMIT)) {
+            List<FdpassFrame> frames = new ArrayList<>(decodeAll(decoder, "{\"m\":\"x\",\"fds\":3}", split,
+                    List.of(fds.get(0))));
+            assertEquals(List.of(), frames, "parked until the other two fds arrive");
+            frames.addAll(decodeAll(decoder, " ", split, List.of(fds.get(1))));
+            frames.addAll(decodeAll(decoder, " ", split, List.of(fds.get(2))));
+            frames.addAll(decodeAll(decoder, "{\"after\":1}", split, List.of()));
+            assertEquals(List.of("{\"m\":\"x\",\"fds\":3}", "{\"after\":1}"), texts(frames));
+            assertEquals(List.of("batch-0", "batch-1", "batch-2"), TestFds.contents(frames.get(0).fds()));
+            decoder.endOfStream();
+            closeAll(frames);
+        }
+    }
+
     @Test
     void messageWaitsForLateFdsWhileOnlyContinuationBytesArrive() throws Exception { // [Rust 31]
         try (FrameDecoder decoder = new FrameDecoder(LIMIT)) {
