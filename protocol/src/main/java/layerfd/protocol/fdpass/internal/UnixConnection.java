@@ -9,6 +9,7 @@ import java.net.SocketException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import layerfd.linux.Fcntl;
 import layerfd.linux.OwnedFd;
 import layerfd.linux.SocketPair;
@@ -36,6 +37,12 @@ public final class UnixConnection implements AutoCloseable {
     private final int ancillaryReceiveBytes;
     private final InputStream in;
     private final OutputStream out;
+    /**
+     * Reads and writes hold the read lock; close takes the write lock before it closes an adopted descriptor, so no
+     * junixsocket call can still be using that number when another thread gets it reused.
+     */
+    private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
+    private volatile boolean closed;
 
     private UnixConnection(AFUNIXSocket socket, OwnedFd adopted, int ancillaryReceiveBytes) throws IOException {
         this.socket = socket;
@@ -97,7 +104,7 @@ public final class UnixConnection implements AutoCloseable {
      * invalid so junixsocket never closes that number again (it may already belong to someone else by then).
      */
     public int read(byte[] buffer, int offset, int length, List<OwnedFd> fdsOut) throws IOException {
-        return PlatformThreadIo.run(() -> readOnPlatformThread(buffer, offset, length, fdsOut));
+        return PlatformThreadIo.run(() -> whileOpen(() -> readOnPlatformThread(buffer, offset, length, fdsOut)));
     }
 
     private int readOnPlatformThread(byte[] buffer, int offset, int length, List<OwnedFd> fdsOut) throws IOException {
@@ -158,7 +165,19 @@ public final class UnixConnection implements AutoCloseable {
      * when the kernel refused the fd batch with EINVAL (more than SCM_MAX_FD fds); then nothing was sent.
      */
     public boolean write(byte[] data, int offset, int length, int[] fds) throws IOException {
-        return PlatformThreadIo.run(() -> writeOnPlatformThread(data, offset, length, fds));
+        return PlatformThreadIo.run(() -> whileOpen(() -> writeOnPlatformThread(data, offset, length, fds)));
+    }
+
+    private <T> T whileOpen(PlatformThreadIo.SocketCall<T> call) throws IOException {
+        inUse.readLock().lock();
+        try {
+            if (closed) {
+                throw new SocketException("socket closed");
+            }
+            return call.run();
+        } finally {
+            inUse.readLock().unlock();
+        }
     }
 
     private boolean writeOnPlatformThread(byte[] data, int offset, int length, int[] fds) throws IOException {
@@ -192,16 +211,23 @@ public final class UnixConnection implements AutoCloseable {
     }
 
     public boolean isClosed() {
-        return socket.isClosed();
+        return closed;
     }
 
+    /** Shuts the socket down (which wakes blocked reads and writes), then waits for them to leave, then closes. */
     @Override
     public void close() throws IOException {
+        closed = true;
         try {
             socket.close();
         } finally {
             if (adopted != null) {
-                adopted.close();
+                inUse.writeLock().lock();
+                try {
+                    adopted.close();
+                } finally {
+                    inUse.writeLock().unlock();
+                }
             }
         }
     }
