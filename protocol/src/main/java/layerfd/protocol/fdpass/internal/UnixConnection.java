@@ -201,13 +201,13 @@ public final class UnixConnection implements AutoCloseable {
     }
 
     public PeerCredentials peerCredentials() throws IOException {
-        AFUNIXSocketCredentials credentials = socket.getPeerCredentials();
+        AFUNIXSocketCredentials credentials = whileOpen(socket::getPeerCredentials);
         return new PeerCredentials(credentials.getUid(), credentials.getGid(), credentials.getPid());
     }
 
     /** shutdown(SHUT_WR). Through the channel view: java.net.Socket's own check wrongly reports "not connected". */
     public void shutdownOutput() throws IOException {
-        socket.getChannel().shutdownOutput();
+        whileOpen(() -> socket.getChannel().shutdownOutput());
     }
 
     public boolean isClosed() {
