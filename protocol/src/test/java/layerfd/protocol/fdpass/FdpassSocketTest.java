@@ -3,6 +3,7 @@ package layerfd.protocol.fdpass;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -223,6 +224,37 @@ class FdpassSocketTest {
             }
         }
         // NoFdLeaks proves both socketpair descriptors were closed with the sockets.
+    }
+
+    @Test
+    void inheritedListeningSocketAcceptsConnections(@TempDir Path dir) throws Throwable {
+        Path path = dir.resolve("activated.sock");
+        try (FdpassServerSocket server = FdpassServerSocket.inherit(ListeningSocket.bound(path), path,
+                FdpassOptions.defaults())) {
+            CompletableFuture<FdpassSocket> accepted = TestSockets.acceptAsync(server);
+            try (FdpassSocket client = FdpassSocket.connect(path);
+                    FdpassSocket serverSide = accepted.get(10, TimeUnit.SECONDS)) {
+                client.sender().send(Json.object("{\"activated\":true}"), List.of(TestFds.memfd("inherited")));
+                try (FdpassFrame frame = TestSockets.receive(serverSide)) {
+                    assertEquals(List.of("inherited"), TestFds.contents(frame.fds()));
+                }
+            }
+        }
+        assertTrue(java.nio.file.Files.exists(path), "an inherited socket's file belongs to whoever made it");
+        // NoFdLeaks proves the inherited descriptor was closed with the server socket.
+    }
+
+    @Test
+    void closingAnInheritedServerSocketWakesABlockedAccept(@TempDir Path dir) throws Throwable {
+        Path path = dir.resolve("woken.sock");
+        FdpassServerSocket server = FdpassServerSocket.inherit(ListeningSocket.bound(path), path,
+                FdpassOptions.defaults());
+        CompletableFuture<FdpassSocket> accepted = TestSockets.acceptAsync(server);
+        Thread.sleep(200); // accept is blocked
+        server.close();
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> accepted.get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof java.io.UncheckedIOException, String.valueOf(e.getCause()));
     }
 
     @Test

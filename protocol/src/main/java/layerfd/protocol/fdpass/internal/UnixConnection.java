@@ -232,17 +232,34 @@ public final class UnixConnection implements AutoCloseable {
         }
     }
 
-    /** A listening AF_UNIX socket bound to a path, producing {@link UnixConnection}s. */
+    /** A listening AF_UNIX socket (bound here or inherited), producing {@link UnixConnection}s. */
     public static final class Listener implements AutoCloseable {
         private final AFUNIXServerSocket server;
+        /** An inherited descriptor: junixsocket's close does not close it (as for adopted connections). */
+        private final OwnedFd inherited;
 
-        private Listener(AFUNIXServerSocket server) {
+        private Listener(AFUNIXServerSocket server, OwnedFd inherited) {
             this.server = server;
+            this.inherited = inherited;
         }
 
         /** Binds {@code path}; the socket file is removed again on close. */
         public static Listener bind(Path path) throws IOException {
-            return new Listener(AFUNIXServerSocket.bindOn(path, true));
+            return new Listener(AFUNIXServerSocket.bindOn(path, true), null);
+        }
+
+        /** Takes over a listening AF_UNIX stream socket, e.g. one passed by systemd (LISTEN_FDS). */
+        public static Listener inherit(OwnedFd listening) throws IOException {
+            try {
+                AFUNIXServerSocket server = FileDescriptorCast.unsafeUsing(listening.get())
+                        .as(AFUNIXServerSocket.class);
+                // The socket file belongs to whoever bound it (systemd keeps listening on it across restarts).
+                server.setDeleteOnClose(false);
+                return new Listener(server, listening);
+            } catch (IOException | RuntimeException e) {
+                listening.close();
+                throw e;
+            }
         }
 
         public UnixConnection accept(int ancillaryReceiveBytes) throws IOException {
@@ -251,7 +268,13 @@ public final class UnixConnection implements AutoCloseable {
 
         @Override
         public void close() throws IOException {
-            server.close();
+            try {
+                server.close();
+            } finally {
+                if (inherited != null) {
+                    inherited.close();
+                }
+            }
         }
     }
 }
