@@ -19,7 +19,6 @@ class CommandLineTest {
                 List.of("export", "abc", "-o", "/tmp/x.tar"),
                 List.of("import", "alpine", "--repo", "/tmp/repo"),
                 List.of("fsck", "--repo", "/tmp/repo", "--repair", "--json"),
-                List.of("status", "--json"),
                 List.of("conformance", "transport", "--socket", "/tmp/s"),
                 List.of("conformance", "server", "--socket", "/tmp/s", "--image", "alpine"));
     }
