@@ -19,7 +19,8 @@ import layerfd.server.store.internal.StoreView;
 
 /**
  * The store's records as read under shared locks, and the way to open layer content while those locks are held.
- * Closing releases the locks (not the {@link LayerContent}s opened meanwhile). Not for use after closing.
+ * Closing releases the locks (not the {@link LayerContent}s opened meanwhile). After closing, the records can still
+ * be inspected, but nothing is read from disk any more: that would be reading without the locks.
  */
 public final class StoreSnapshot implements AutoCloseable {
     /** The manifest's big-data key (containers-storage.md §2.3). */
@@ -55,6 +56,7 @@ public final class StoreSnapshot implements AutoCloseable {
 
     /** The image's layers, base first, each checked to be streamable byte-exact. */
     public List<LayerRecord> imageLayers(ImageRecord image) throws StoreException {
+        requireOpen();
         return LayerChain.of(view, image);
     }
 
@@ -70,6 +72,7 @@ public final class StoreSnapshot implements AutoCloseable {
 
     /** Opens the tar-split and the content directories of a streamable layer. The caller closes the result. */
     public LayerContent openLayer(LayerRecord layer) throws StoreException {
+        requireOpen();
         LayerChain.requireStreamable(view, layer);
         List<Path> roots = DiffDirs.of(view, layer);
         Path tarSplit = view.partOf(layer.store()).tarSplit(layer.id());
@@ -94,6 +97,7 @@ public final class StoreSnapshot implements AutoCloseable {
      * {@code big-data-sizes}.
      */
     public byte[] bigData(ImageRecord image, String key) throws StoreException {
+        requireOpen();
         return ImageBigData.read(view, image, key);
     }
 
@@ -111,6 +115,12 @@ public final class StoreSnapshot implements AutoCloseable {
                 .orElseThrow(() -> new StoreException(Kind.IO_OR_INTEGRITY, "manifest of image " + image.id()
                         + " names no config digest (a manifest list?)"));
         return bigData(image, digest);
+    }
+
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("store snapshot already closed: its locks are released");
+        }
     }
 
     /** Releases the shared locks (images locks first, the reverse of acquisition). Idempotent. */

@@ -46,6 +46,8 @@ public final class Fixtures {
     public static final int PREFIX_IMAGES_ROOT = 17;
 
     private static Path built;
+    /** A failed build is not retried by every later test (it takes long to fail); they all report it. */
+    private static RuntimeException buildFailure;
 
     private Fixtures() {}
 
@@ -53,6 +55,9 @@ public final class Fixtures {
     public static synchronized Path root() {
         if (built != null) {
             return built;
+        }
+        if (buildFailure != null) {
+            throw buildFailure;
         }
         for (String tool : TOOLS) {
             assumeTrue(Files.isExecutable(Path.of(tool)), "fixture stores need " + tool + " (CI installs it; see "
@@ -66,7 +71,11 @@ public final class Fixtures {
                 build(scripts, dir);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            buildFailure = new UncheckedIOException(e);
+            throw buildFailure;
+        } catch (RuntimeException e) {
+            buildFailure = e;
+            throw e;
         }
         built = dir;
         return dir;
@@ -124,15 +133,19 @@ public final class Fixtures {
         Files.createDirectories(CACHE_ROOT);
         // Several test JVMs (modules built in parallel) may want the fixtures at once: one builds, the others wait.
         try (FileChannel lockChannel = FileChannel.open(CACHE_ROOT.resolve(dir.getFileName() + ".build-lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = lockChannel.lock()) {
-            if (Files.exists(dir.resolve("READY"))) {
-                return;
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock lock = lockChannel.lock();
+            try {
+                if (Files.exists(dir.resolve("READY"))) {
+                    return;
+                }
+                Path tmp = CACHE_ROOT.resolve(dir.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+                run(CACHE_ROOT, "rm", "-rf", tmp.toString(), dir.toString());
+                run(CACHE_ROOT, scripts.resolve("build-all.sh").toString(), tmp.toString());
+                Files.move(tmp, dir);
+            } finally {
+                lock.release();
             }
-            Path tmp = CACHE_ROOT.resolve(dir.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-            run(CACHE_ROOT, "rm", "-rf", tmp.toString(), dir.toString());
-            run(CACHE_ROOT, scripts.resolve("build-all.sh").toString(), tmp.toString());
-            Files.move(tmp, dir);
         }
     }
 

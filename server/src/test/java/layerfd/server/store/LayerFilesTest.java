@@ -14,7 +14,10 @@ import java.util.List;
 import layerfd.linux.FileIo;
 import layerfd.linux.Fcntl;
 import layerfd.linux.OwnedFd;
-import layerfd.server.store.internal.DiffFileOpener;
+import java.nio.file.NoSuchFileException;
+import layerfd.server.tarsplit.LayerFileOpener;
+import layerfd.server.tarsplit.TarSplitIntegrityException;
+import layerfd.server.tarsplit.UnsafeLayerPathException;
 import layerfd.testing.OpenFds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +39,7 @@ class LayerFilesTest {
         return read(content.files(), name.getBytes(UTF_8));
     }
 
-    private static byte[] read(DiffFileOpener files, byte[] name) throws Exception {
+    private static byte[] read(LayerFileOpener files, byte[] name) throws Exception {
         try (OwnedFd fd = files.open(name)) {
             assertTrue(Fcntl.isCloseOnExec(fd.get()), "opened close-on-exec");
             assertEquals(Fcntl.O_RDONLY, Fcntl.accessMode(fd.get()), "opened read-only");
@@ -79,7 +82,7 @@ class LayerFilesTest {
         try (StoreSnapshot s = Store.open(Fixtures.location(Fixtures.ROOT_OVERLAY)).readLocked()) {
             List<LayerRecord> layers = baseLayers(s);
             try (LayerContent l3 = s.openLayer(layers.get(2))) {
-                assertEquals(3, l3.files().roots().size(), "own diff plus two lower diffs");
+                assertEquals(3, l3.contentDirectories().size(), "own diff plus two lower diffs");
                 // etc/hello is not in L3's diff: L2's version (nearest) wins over L1's.
                 assertEquals("hello again\n", new String(read(l3, "etc/hello"), UTF_8));
                 assertEquals("1", new String(read(l3, "data/one"), UTF_8), "only L1 has it");
@@ -104,8 +107,7 @@ class LayerFilesTest {
         try (StoreSnapshot s = Store.open(Fixtures.location(Fixtures.ROOT_OVERLAY)).readLocked();
              LayerContent l1 = s.openLayer(baseLayers(s).getFirst())) {
             for (String name : List.of("etc/link", "etc/abs-link", "long/link-to-long")) {
-                StoreException e = assertThrows(StoreException.class, () -> read(l1, name), name);
-                assertEquals(StoreException.Kind.IO_OR_INTEGRITY, e.kind());
+                UnsafeLayerPathException e = assertThrows(UnsafeLayerPathException.class, () -> read(l1, name), name);
                 assertTrue(e.getMessage().contains("symlink") && e.getMessage().contains(name), e.getMessage());
             }
         }
@@ -121,8 +123,8 @@ class LayerFilesTest {
             Files.createSymbolicLink(data, Path.of("/etc"));
             try (LayerContent content = s.openLayer(l1)) {
                 for (String name : List.of("data/4096", "data/passwd", "./data/hostname")) {
-                    StoreException e = assertThrows(StoreException.class, () -> read(content, name), name);
-                    assertEquals(StoreException.Kind.IO_OR_INTEGRITY, e.kind(), name);
+                    UnsafeLayerPathException e =
+                            assertThrows(UnsafeLayerPathException.class, () -> read(content, name), name);
                     assertTrue(e.getMessage().contains("refusing"), e.getMessage());
                 }
             }
@@ -134,37 +136,35 @@ class LayerFilesTest {
         try (StoreSnapshot s = Store.open(Fixtures.location(Fixtures.ROOT_OVERLAY)).readLocked();
              LayerContent l1 = s.openLayer(baseLayers(s).getFirst())) {
             for (String name : List.of("../../../../etc/passwd", "etc/../../x", "./", "/", "", "etc/..")) {
-                StoreException e = assertThrows(StoreException.class, () -> read(l1, name), name);
-                assertEquals(StoreException.Kind.IO_OR_INTEGRITY, e.kind(), name);
-                assertTrue(e.getMessage().startsWith("refusing file"), e.getMessage());
+                UnsafeLayerPathException e = assertThrows(UnsafeLayerPathException.class, () -> read(l1, name), name);
+                assertTrue(e.getMessage().startsWith("refusing tar-split name"), e.getMessage());
             }
         }
     }
 
     @Test
-    void onlyRegularFilesAreOpenedNeverFifosDevicesWhiteoutsOrDirectories() throws Exception {
+    void onlyRegularFilesAreReturnedNeverFifosDevicesWhiteoutsOrDirectories() throws Exception {
         try (StoreSnapshot s = Store.open(Fixtures.location(Fixtures.ROOT_OVERLAY)).readLocked()) {
             List<LayerRecord> layers = baseLayers(s);
             try (LayerContent l1 = s.openLayer(layers.get(0)); LayerContent l2 = s.openLayer(layers.get(1))) {
-                for (String name : List.of("dev/fifo", "dev/null-like", "dev/block-like", "etc")) {
-                    StoreException e = assertThrows(StoreException.class, () -> read(l1, name), name);
+                for (String name : List.of("dev/fifo", "dev/null-like", "etc")) {
+                    TarSplitIntegrityException e =
+                            assertThrows(TarSplitIntegrityException.class, () -> read(l1, name), name);
                     assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
                 }
-                // L2's whiteout for etc/empty is a 0:0 character device in the overlay diff.
-                StoreException e = assertThrows(StoreException.class, () -> read(l2, "etc/empty"));
-                assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
+                // L2's whiteout for etc/empty is a 0:0 character device in the overlay diff: no such device.
+                assertThrows(java.io.IOException.class, () -> read(l2, "etc/empty"));
             }
         }
     }
 
     @Test
-    void fileInNoDiffDirectoryIsFileMissing() throws Exception {
+    void fileInNoContentDirectoryIsNoSuchFileNamingTheLayer() throws Exception {
         try (StoreSnapshot s = Store.open(Fixtures.location(Fixtures.ROOT_OVERLAY)).readLocked();
              LayerContent l3 = s.openLayer(baseLayers(s).get(2))) {
-            StoreException e = assertThrows(StoreException.class, () -> read(l3, "no/such/file"));
-            assertEquals(StoreException.Kind.FILE_MISSING, e.kind());
-            assertEquals(-32002, e.code());
-            assertTrue(e.getMessage().contains("no/such/file") && e.getMessage().contains(l3.layer().id()));
+            NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> read(l3, "no/such/file"));
+            assertTrue(e.getMessage().contains("no/such/file") && e.getMessage().contains(l3.layer().id())
+                    && e.getMessage().contains("3 content directories"), e.getMessage());
         }
     }
 
@@ -204,8 +204,8 @@ class LayerFilesTest {
             assertEquals(4, layers.size());
             try (LayerContent top = s.openLayer(layers.get(3))) {
                 Path aisRoot = Fixtures.location(Fixtures.AIS_BASE).graphRoot();
-                assertTrue(top.files().roots().subList(1, 4).stream().allMatch(r -> r.startsWith(aisRoot)),
-                        top.files().roots().toString());
+                assertTrue(top.contentDirectories().subList(1, 4).stream().allMatch(r -> r.startsWith(aisRoot)),
+                        top.contentDirectories().toString());
                 assertEquals("derived layer\n", new String(read(top, "derived/file"), UTF_8));
                 assertEquals("hello again\n", new String(read(top, "etc/hello"), UTF_8));
             }
@@ -217,9 +217,9 @@ class LayerFilesTest {
         try (StoreSnapshot s = Store.open(Fixtures.location(Fixtures.ROOTLESS_VFS)).readLocked()) {
             List<LayerRecord> layers = baseLayers(s);
             try (LayerContent l3 = s.openLayer(layers.get(2))) {
-                assertEquals(1, l3.files().roots().size(), "vfs has no lower chain");
+                assertEquals(1, l3.contentDirectories().size(), "vfs has no lower chain");
                 assertEquals("top secret\n", new String(read(l3, "home/user/secret"), UTF_8));
-                assertEquals(1001, Files.getAttribute(l3.files().roots().getFirst().resolve("etc/shadow"),
+                assertEquals(1001, Files.getAttribute(l3.contentDirectories().getFirst().resolve("etc/shadow"),
                         "unix:uid"), "owned by the rootless user");
             }
         }

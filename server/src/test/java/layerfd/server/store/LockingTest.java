@@ -61,7 +61,8 @@ class LockingTest {
         Store store = Store.open(location);
         List<Path> locks = lockFiles(location);
         assertEquals(4, locks.size());
-        try (StoreSnapshot a = store.readLocked(); StoreSnapshot b = store.readLocked()) {
+        StoreSnapshot a = store.readLocked();
+        try (StoreSnapshot b = store.readLocked()) {
             assertFalse(a.images().isEmpty());
             assertFalse(b.images().isEmpty());
             for (Path lock : locks) {
@@ -69,14 +70,28 @@ class LockingTest {
                 assertEquals(2, LockFile.of(lock).holders());
             }
             a.close();
+            a.close(); // idempotent: must not release the second reader's share
             for (Path lock : locks) {
                 assertEquals(List.of("POSIX READ"), kernelLocksOf(lock), lock + ": still held by the second reader");
+                assertEquals(1, LockFile.of(lock).holders());
             }
         }
         for (Path lock : locks) {
             assertEquals(List.of(), kernelLocksOf(lock), lock + ": released by the last reader");
             assertEquals(0, LockFile.of(lock).holders());
         }
+    }
+
+    @Test
+    void closedSnapshotReadsNothingMoreFromDisk() throws Exception {
+        StoreSnapshot s = Store.open(Fixtures.location(Fixtures.AIS_BASE)).readLocked();
+        ImageRecord base = s.resolveImage(Fixtures.BASE);
+        LayerRecord top = s.imageLayers(base).getLast();
+        s.close();
+        assertEquals(base.id(), s.resolveImage(Fixtures.BASE).id(), "records stay inspectable");
+        assertThrows(IllegalStateException.class, () -> s.openLayer(top));
+        assertThrows(IllegalStateException.class, () -> s.imageLayers(base));
+        assertThrows(IllegalStateException.class, () -> s.manifest(base));
     }
 
     @Test

@@ -2,9 +2,9 @@ package layerfd.server.store.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -78,6 +78,10 @@ public final class LockFile {
                 } catch (IOException e) {
                     abandon();
                     throw new StoreException(Kind.IO_OR_INTEGRITY, "cannot lock " + path + " shared: " + e, e);
+                } catch (OverlappingFileLockException e) {
+                    // Someone in this JVM locked the file through another channel, bypassing this class.
+                    throw new StoreException(Kind.IO_OR_INTEGRITY, "cannot lock " + path + " shared: this process "
+                            + "already holds a lock on it outside the store reader", e);
                 }
             }
             holders++;
@@ -97,10 +101,8 @@ public final class LockFile {
             if (--holders == 0) {
                 try {
                     lock.release();
-                } catch (ClosedChannelException e) {
-                    abandon(); // the channel is gone, and with it the OS lock: nothing left to release
                 } catch (IOException e) {
-                    abandon();
+                    abandon(); // the channel was closed (interrupt), and with it the OS lock: nothing left to release
                 } finally {
                     lock = null;
                 }
