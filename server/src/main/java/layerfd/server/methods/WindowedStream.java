@@ -1,6 +1,9 @@
 package layerfd.server.methods;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import layerfd.linux.OwnedFd;
 import layerfd.server.store.LayerContent;
@@ -8,15 +11,16 @@ import layerfd.server.stream.NamedFiles;
 
 /**
  * One open windowed layer stream of a connection: the layer's opened content (tar-split and directory fds, not its
- * files), the names of its external files, and the window the client chose. At most one ReadLayerFiles of the
- * stream is in flight at a time, so the server never holds more than {@code maxFds} of its content fds.
+ * files), the names of its external files, and the window the client chose. The stream's windows are served one
+ * after another (a ReadLayerFiles waits until the previous window has been sent), so the server never holds more
+ * than {@code maxFds} of its content fds.
  */
 final class WindowedStream implements AutoCloseable {
     private final String token;
     private final LayerContent content;
     private final NamedFiles files;
     private final int maxFds;
-    private final AtomicBoolean windowInFlight = new AtomicBoolean();
+    private final Semaphore window = new Semaphore(1);
     private final AtomicBoolean closed = new AtomicBoolean();
 
     WindowedStream(String token, LayerContent content, NamedFiles files, int maxFds) {
@@ -42,13 +46,17 @@ final class WindowedStream implements AutoCloseable {
         return maxFds;
     }
 
-    /** Claims the stream's one window; false when another ReadLayerFiles of it is still in flight. */
-    boolean claimWindow() {
-        return windowInFlight.compareAndSet(false, true);
+    /**
+     * Claims the stream's one window, waiting up to {@code patience} for the previous window to be sent; false when
+     * it is still in flight after that (its client does not read).
+     */
+    boolean claimWindow(Duration patience) throws InterruptedException {
+        return window.tryAcquire(patience.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** The claimed window has been sent (or dropped). */
     void windowDone() {
-        windowInFlight.set(false);
+        window.release();
     }
 
     /** Opens external file {@code index} now, fresh, beneath the layer's directories. */

@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -55,12 +56,23 @@ public final class JavaClient implements AutoCloseable {
 
     /** One call; the caller owns the response and its fds. */
     public Response call(String method, JsonNode params) throws IOException, InterruptedException {
+        return await(callAsync(method, params));
+    }
+
+    /** A call sent now whose response comes later (pipelining). */
+    public CompletableFuture<Response> callAsync(String method, JsonNode params) {
+        return connection.call(method, params, List.of());
+    }
+
+    /** The response of {@link #callAsync}. */
+    public static Response await(CompletableFuture<Response> call)
+            throws IOException, InterruptedException {
         try {
-            return connection.call(method, params, List.of()).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return call.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new IOException("call " + method + " failed: " + e.getCause(), e.getCause());
+            throw new IOException("call failed: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IOException("call " + method + " timed out");
+            throw new IOException("call timed out");
         }
     }
 
