@@ -1,14 +1,12 @@
 package layerfd.client.testing;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.util.TreeSet;
 import layerfd.testing.OpenFds;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Fails a test that leaves more descriptors open than it found (/proc/self/fd before and after). */
+/** Fails a test that leaves a descriptor open that it did not find open (/proc/self/fd before and after). */
 public final class FdLeakCheck implements BeforeEachCallback, AfterEachCallback {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(FdLeakCheck.class);
 
@@ -21,9 +19,6 @@ public final class FdLeakCheck implements BeforeEachCallback, AfterEachCallback 
     public void afterEach(ExtensionContext context) throws Exception {
         @SuppressWarnings("unchecked")
         TreeSet<Integer> before = (TreeSet<Integer>) context.getStore(NS).get("before");
-        int now = OpenFds.settle(before.size());
-        TreeSet<Integer> leaked = OpenFds.snapshot();
-        leaked.removeAll(before);
-        assertEquals(before.size(), now, "descriptors leaked by " + context.getDisplayName() + ": " + leaked);
+        OpenFds.assertNoneNew(before, context.getDisplayName());
     }
 }
