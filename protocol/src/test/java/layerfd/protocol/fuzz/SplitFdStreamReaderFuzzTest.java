@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Timeout;
 class SplitFdStreamReaderFuzzTest {
     private static final long SMALL_INLINE_LIMIT = 16;
     private static final int MAX_SHORT_READ = 7;
+    private static final int MAX_PARTIAL_READ = 1 << 20;
     private static final List<String> CONTENT = List.of("content zero", "", "content two: a little longer");
 
     /** The chunks read before the end or the failure. */
@@ -92,21 +93,35 @@ class SplitFdStreamReaderFuzzTest {
         }
     }
 
-    /** Reads every header and only the first half of each inline chunk; the reader must skip the rest itself. */
+    /**
+     * Reads every header and only the first half of each inline chunk; the reader must skip the rest itself. An
+     * inline chunk counts unless its own data turns out truncated, as {@code next()} returns it only when whole.
+     */
     private static Reading readHeaders(SplitFdStreamReader reader) throws IOException {
         List<Chunk> chunks = new ArrayList<>();
+        ChunkHeader.InlineHeader pending = null;
         try {
             for (Optional<ChunkHeader> next; (next = reader.nextHeader()).isPresent(); ) {
+                if (pending != null) {
+                    chunks.add(Chunk.inline(new byte[] {1}));
+                    pending = null;
+                }
                 switch (next.get()) {
                     case ChunkHeader.ExternalHeader external -> chunks.add(external.chunk());
                     case ChunkHeader.InlineHeader inline -> {
-                        byte[] half = reader.inlineData().readNBytes((int) Math.min(inline.length() / 2, 1 << 20));
-                        chunks.add(Chunk.inline(new byte[] {(byte) half.length}));
+                        reader.inlineData().readNBytes((int) Math.min(inline.length() / 2, MAX_PARTIAL_READ));
+                        pending = inline;
                     }
                 }
             }
+            if (pending != null) {
+                chunks.add(Chunk.inline(new byte[] {1}));
+            }
             return new Reading(chunks, null);
         } catch (SplitFdStreamException e) {
+            if (pending != null && !(e.problem() == Problem.TRUNCATED_INLINE && e.offset() == pending.offset())) {
+                chunks.add(Chunk.inline(new byte[] {1}));
+            }
             return new Reading(chunks, e);
         }
     }
