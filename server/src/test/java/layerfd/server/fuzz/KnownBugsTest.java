@@ -20,6 +20,14 @@ class KnownBugsTest {
         new TarSplitLinesFuzzTest().jsonLinesReadToEntriesOrAFormatError(input("tar-split-lines-utf32-char-conversion"));
     }
 
+    @Test
+    @Disabled("bug: the same encoding guess fails already in TarSplitReader.fromJsonLines (so also fromGzip): "
+            + "bytes 00 01 00 00 make Jackson's ByteSourceJsonBootstrapper throw java.io.CharConversionException "
+            + "'Unsupported UCS-4 endianness (3412) detected' from createParser, escaping as a plain IOException")
+    void tarSplitLinesWithAnUcs4ByteOrderFailAsAFormatErrorWhenOpened() throws IOException {
+        new TarSplitLinesFuzzTest().jsonLinesReadToEntriesOrAFormatError(input("tar-split-lines-ucs4-3412-at-open"));
+    }
+
     private static byte[] input(String name) throws IOException {
         try (InputStream in = KnownBugsTest.class.getResourceAsStream("known-bugs/" + name)) {
             if (in == null) {
