@@ -85,7 +85,8 @@ class LayerApplierFuzzTest {
         List<Piece> pieces = new ArrayList<>(records.size());
         try {
             for (FuzzRecord r : records) {
-                pieces.add(r.tag() % 2 == 0 ? new Piece.InlineBytes(r.bytes()) : new Piece.ExternalFile(memfd(r.bytes())));
+                boolean inline = r.tag() % 2 == 0;
+                pieces.add(inline ? new Piece.InlineBytes(r.bytes()) : new Piece.ExternalFile(memfd(r.bytes())));
             }
         } catch (LinuxException e) {
             pieces.forEach(Piece::close);

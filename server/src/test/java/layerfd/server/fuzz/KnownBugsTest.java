@@ -18,6 +18,8 @@ class KnownBugsTest {
             + "read the stream as UTF-8 only, as Go's encoding/json does")
     void tarSplitLinesThatLookLikeUtf32FailAsAFormatError() throws IOException {
         new TarSplitLinesFuzzTest().jsonLinesReadToEntriesOrAFormatError(input("tar-split-lines-utf32-char-conversion"));
+        // The same bug where the UTF-32 decoder meets the end of the input inside a character.
+        new TarSplitLinesFuzzTest().jsonLinesReadToEntriesOrAFormatError(input("tar-split-lines-utf32-eof-mid-char"));
     }
 
     @Test
