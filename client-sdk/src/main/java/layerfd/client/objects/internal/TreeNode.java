@@ -33,6 +33,7 @@ sealed interface TreeNode {
      * @param linkTarget a symlink's target as stored, else empty
      */
     final class Inode {
+        static final int SYMLINK_MODE = 0777;
         final EntryType type;
         final Metadata metadata;
         final long size;
@@ -44,7 +45,10 @@ sealed interface TreeNode {
 
         Inode(TarEntry e, String digest, byte[] inline) {
             this.type = e.type();
-            this.metadata = Metadata.of(e);
+            Metadata m = Metadata.of(e);
+            // A symlink's mode is always 0777 on Linux (symlink(7)), whatever the tar header says.
+            this.metadata = e.type() == EntryType.SYMLINK
+                    ? new Metadata(SYMLINK_MODE, m.uid(), m.gid(), m.mtimeSeconds(), m.mtimeNanos(), m.xattrs()) : m;
             this.size = e.type() == EntryType.REGULAR ? e.size() : 0;
             this.digest = digest;
             this.inline = inline;
