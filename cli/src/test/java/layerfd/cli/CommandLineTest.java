@@ -16,8 +16,6 @@ class CommandLineTest {
     static List<List<String>> contractCommands() {
         return List.of(
                 List.of("serve"),
-                List.of("import", "alpine", "--repo", "/tmp/repo"),
-                List.of("fsck", "--repo", "/tmp/repo", "--repair", "--json"),
                 List.of("conformance", "transport", "--socket", "/tmp/s"),
                 List.of("conformance", "server", "--socket", "/tmp/s", "--image", "alpine"));
     }

@@ -146,6 +146,37 @@ class EndToEndTest {
         }
     }
 
+    @Test
+    void importDedupesAndFsckRepairsThroughTheServer() throws Exception {
+        Path repo = dir.resolve("repo");
+        Run first = layerfd("import", Fixtures.BASE, "--repo", repo.toString());
+        assertEquals(0, first.exit(), first.err());
+        assertTrue(first.out().lines().anyMatch(l -> l.matches("\\d+ new \\+ 0 already present objects; .* reflinked, "
+                + ".* copied, .* inlined")), first.out());
+        JsonNode again = json("import", Fixtures.BASE, "--repo", repo.toString(), "--json");
+        assertEquals(0, again.path("statistics").path("newObjects").asLong(), again.toString());
+        assertTrue(again.path("statistics").path("presentObjects").asLong() > 0, again.toString());
+
+        Run clean = layerfd("fsck", "--repo", repo.toString());
+        assertEquals(0, clean.exit(), clean.out() + clean.err());
+
+        Path object;
+        try (var objects = Files.walk(repo.resolve("objects"))) {
+            object = objects.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .findFirst().orElseThrow();
+        }
+        Files.delete(object);
+        Run broken = layerfd("fsck", "--repo", repo.toString(), "--json");
+        assertEquals(1, broken.exit(), broken.out() + broken.err());
+        assertTrue(broken.out().contains(object.getParent().getFileName().toString() + object.getFileName()),
+                "the report names the missing object: " + broken.out());
+
+        Run repaired = layerfd("fsck", "--repo", repo.toString(), "--repair");
+        assertEquals(0, repaired.exit(), repaired.out() + repaired.err());
+        assertTrue(Files.exists(object), "repair brought the object back");
+        assertEquals(0, layerfd("fsck", "--repo", repo.toString()).exit());
+    }
+
     /**
      * The manifest less two things overlayfs shows that are not the image's: the root directory (overlay shows the
      * top layer's diff directory, whose mode containers-storage chose, when that layer's tar has no "./" entry) and
