@@ -1,0 +1,208 @@
+package layerfd.protocol.fdpass.internal;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import layerfd.linux.Fcntl;
+import layerfd.linux.OwnedFd;
+import layerfd.linux.SocketPair;
+import layerfd.protocol.fdpass.FdsTruncatedException;
+import layerfd.protocol.fdpass.PeerCredentials;
+import org.newsclub.net.unix.AFUNIXServerSocket;
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.newsclub.net.unix.AFUNIXSocketCredentials;
+import org.newsclub.net.unix.FileDescriptorCast;
+import org.newsclub.net.unix.InvalidArgumentSocketException;
+
+/**
+ * The only class that calls junixsocket: one connected AF_UNIX SOCK_STREAM socket, read and written as
+ * (bytes, fds) pairs, plus {@link Listener} for the listening side. Everything above it sees plain byte arrays and
+ * {@link OwnedFd}s.
+ */
+public final class UnixConnection implements AutoCloseable {
+    /** junixsocket reports MSG_CTRUNC as ENOBUFS with this strerror text (java-platform.md §2.3). */
+    private static final String ENOBUFS_TEXT = "No buffer space available";
+
+    private final AFUNIXSocket socket;
+    /** The descriptor of a socket adopted from an fd: junixsocket's close shuts it down but does not close it. */
+    private final OwnedFd adopted;
+    private final int ancillaryReceiveBytes;
+    private final InputStream in;
+    private final OutputStream out;
+
+    private UnixConnection(AFUNIXSocket socket, OwnedFd adopted, int ancillaryReceiveBytes) throws IOException {
+        this.socket = socket;
+        this.adopted = adopted;
+        this.ancillaryReceiveBytes = ancillaryReceiveBytes;
+        AncillaryBufferFix.apply(socket, ancillaryReceiveBytes);
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+    }
+
+    public static UnixConnection connect(Path path, int ancillaryReceiveBytes) throws IOException {
+        return wrap(AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(path)), null, ancillaryReceiveBytes);
+    }
+
+    /** Takes over a connected AF_UNIX stream socket (an inherited fd, one end of a socketpair). */
+    public static UnixConnection adopt(OwnedFd connected, int ancillaryReceiveBytes) throws IOException {
+        try {
+            AFUNIXSocket socket = FileDescriptorCast.unsafeUsing(connected.get()).as(AFUNIXSocket.class);
+            return wrap(socket, connected, ancillaryReceiveBytes);
+        } catch (IOException | RuntimeException e) {
+            connected.close();
+            throw e;
+        }
+    }
+
+    /** Two connected ends of socketpair(2). */
+    public static List<UnixConnection> pair(int ancillaryReceiveBytes) throws IOException {
+        List<OwnedFd> ends = SocketPair.openStream();
+        UnixConnection first;
+        try {
+            first = adopt(ends.get(0), ancillaryReceiveBytes);
+        } catch (IOException | RuntimeException e) {
+            ends.get(1).close();
+            throw e;
+        }
+        try {
+            return List.of(first, adopt(ends.get(1), ancillaryReceiveBytes));
+        } catch (IOException | RuntimeException e) {
+            first.close();
+            throw e;
+        }
+    }
+
+    private static UnixConnection wrap(AFUNIXSocket socket, OwnedFd adopted, int ancillaryReceiveBytes)
+            throws IOException {
+        try {
+            return new UnixConnection(socket, adopted, ancillaryReceiveBytes);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /**
+     * One recvmsg(2). Returns the byte count, or -1 at end of stream. The fds that came with this read are appended
+     * to {@code fdsOut} in kernel order, each duplicated close-on-exec: junixsocket does not pass MSG_CMSG_CLOEXEC
+     * and closes every fd it received when the socket closes (java-platform.md §2.4), so the duplicate is ours
+     * alone. junixsocket's original is closed through a FileInputStream, which also marks its FileDescriptor
+     * invalid so junixsocket never closes that number again (it may already belong to someone else by then).
+     */
+    public int read(byte[] buffer, int offset, int length, List<OwnedFd> fdsOut) throws IOException {
+        int count;
+        try {
+            count = in.read(buffer, offset, length);
+        } catch (SocketException e) {
+            if (e.getMessage() != null && e.getMessage().contains(ENOBUFS_TEXT)) {
+                throw new FdsTruncatedException(ancillaryReceiveBytes);
+            }
+            throw e;
+        }
+        FileDescriptor[] received = socket.getReceivedFileDescriptors();
+        if (received != null) {
+            takeOver(received, fdsOut);
+        }
+        return count;
+    }
+
+    private static void takeOver(FileDescriptor[] received, List<OwnedFd> fdsOut) throws IOException {
+        List<OwnedFd> taken = new ArrayList<>(received.length);
+        IOException failure = null;
+        for (FileDescriptor original : received) {
+            try (FileInputStream closer = new FileInputStream(original)) {
+                if (failure == null) {
+                    int raw = FileDescriptorCast.using(original).as(Integer.class);
+                    taken.add(OwnedFd.adopt(Fcntl.dupCloseOnExec(raw)));
+                }
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        if (failure != null) {
+            taken.forEach(OwnedFd::close);
+            throw failure;
+        }
+        fdsOut.addAll(taken);
+    }
+
+    /**
+     * Writes all of {@code data} with {@code fds} attached to its first byte: one junixsocket write, whose first
+     * native sendmsg carries the fds (later partial-write chunks carry none, java-platform.md §2.4). Returns false
+     * when the kernel refused the fd batch with EINVAL (more than SCM_MAX_FD fds); then nothing was sent.
+     */
+    public boolean write(byte[] data, int offset, int length, int[] fds) throws IOException {
+        if (fds.length > 0) {
+            FileDescriptor[] outbound = new FileDescriptor[fds.length];
+            for (int i = 0; i < fds.length; i++) {
+                outbound[i] = FileDescriptorCast.unsafeUsing(fds[i]).getFileDescriptor();
+            }
+            socket.setOutboundFileDescriptors(outbound);
+        }
+        try {
+            out.write(data, offset, length);
+            return true;
+        } catch (InvalidArgumentSocketException e) {
+            if (fds.length == 0) {
+                throw e;
+            }
+            // junixsocket cleared the outbound fds before sendmsg; the caller re-sets them with its next write.
+            return false;
+        }
+    }
+
+    public PeerCredentials peerCredentials() throws IOException {
+        AFUNIXSocketCredentials credentials = socket.getPeerCredentials();
+        return new PeerCredentials(credentials.getUid(), credentials.getGid(), credentials.getPid());
+    }
+
+    /** shutdown(SHUT_WR). Through the channel view: java.net.Socket's own check wrongly reports "not connected". */
+    public void shutdownOutput() throws IOException {
+        socket.getChannel().shutdownOutput();
+    }
+
+    public boolean isClosed() {
+        return socket.isClosed();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            socket.close();
+        } finally {
+            if (adopted != null) {
+                adopted.close();
+            }
+        }
+    }
+
+    /** A listening AF_UNIX socket bound to a path, producing {@link UnixConnection}s. */
+    public static final class Listener implements AutoCloseable {
+        private final AFUNIXServerSocket server;
+
+        private Listener(AFUNIXServerSocket server) {
+            this.server = server;
+        }
+
+        /** Binds {@code path}; the socket file is removed again on close. */
+        public static Listener bind(Path path) throws IOException {
+            return new Listener(AFUNIXServerSocket.bindOn(path, true));
+        }
+
+        public UnixConnection accept(int ancillaryReceiveBytes) throws IOException {
+            return wrap(server.accept(), null, ancillaryReceiveBytes);
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+}
