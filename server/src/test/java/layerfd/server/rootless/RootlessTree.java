@@ -1,0 +1,80 @@
+package layerfd.server.rootless;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import layerfd.helper.HelperLaunch;
+import layerfd.helper.UsernsHelper;
+import layerfd.linux.FdInputStream;
+import layerfd.linux.OwnedFd;
+import layerfd.server.store.StoreLocation;
+import layerfd.server.tarsplit.DirectoryFileOpener;
+import layerfd.server.tarsplit.LayerFileOpener;
+
+/**
+ * A synthetic layer directory of many small files and one large one, all owned by a sub-uid with modes the owner
+ * of the store cannot read ({@link RootlessHelperTest#makeTree}); opened and read in full either through the helper
+ * (as the unprivileged user) or directly (as root), one file at a time, timed: the measurement in docs/rootless.md.
+ */
+final class RootlessTree {
+    static final String BIG = "big.bin";
+    private static final int FILES_PER_DIRECTORY = 100;
+
+    private RootlessTree() {}
+
+    /** The small files' names: d000/f00000 ... in directories of {@value #FILES_PER_DIRECTORY}. */
+    static List<byte[]> names(int count) {
+        List<byte[]> names = new ArrayList<>(count + 1);
+        for (int i = 0; i < count; i++) {
+            names.add(String.format("d%03d/f%05d", i / FILES_PER_DIRECTORY, i).getBytes());
+        }
+        names.add(BIG.getBytes());
+        return names;
+    }
+
+    /** Driver scenario "tree": args {@code tree GRAPHROOT RUNROOT LAYERDIR COUNT BIG_SHA256}, as the user. */
+    static void openAll(StoreLocation location, String[] args) throws Exception {
+        Path layerDir = Path.of(args[3]);
+        int count = Integer.parseInt(args[4]);
+        try (UsernsHelper helper = new UsernsHelper(HelperLaunch.podmanUnshare(List.of(location.graphRoot())))) {
+            long startNanos = System.nanoTime();
+            helper.openLayerFiles(List.of(layerDir), List.of(names(1).getFirst())).forEach(fd -> fd.close());
+            System.out.println("helper-start-ms " + (System.nanoTime() - startNanos) / 1_000_000);
+            try (HelperFileOpener opener = new HelperFileOpener(helper, List.of(layerDir))) {
+                List<byte[]> names = names(count);
+                opener.prefetch(names);
+                Measured m = readAll(opener, names);
+                RootlessDriver.check(m.bigSha256.equals(args[5]), "big file sha256 " + m.bigSha256 + " != " + args[5]);
+                System.out.println("helper-ms " + m.millis + " files "
+                        + names.size() + " bytes " + m.bytes + " big-sha256 " + m.bigSha256);
+            }
+        }
+    }
+
+    /** The same as root, directly; returns the line the test prints. */
+    static String openAllDirectly(Path layerDir, int count) throws Exception {
+        try (DirectoryFileOpener opener = new DirectoryFileOpener(layerDir)) {
+            List<byte[]> names = names(count);
+            Measured m = readAll(opener, names);
+            return "direct-ms " + m.millis + " files " + names.size()
+                    + " bytes " + m.bytes + " big-sha256 " + m.bigSha256;
+        }
+    }
+
+    private record Measured(long millis, long bytes, String bigSha256) {}
+
+    /** Opens every name in order and reads it in full, one file at a time, as a stream builder would. */
+    private static Measured readAll(LayerFileOpener opener, List<byte[]> names) throws Exception {
+        long start = System.nanoTime();
+        long bytes = 0;
+        byte[] content = null;
+        for (byte[] name : names) {
+            try (OwnedFd fd = opener.open(name); FdInputStream in = new FdInputStream(fd)) {
+                content = in.readAllBytes();
+                bytes += content.length;
+            }
+        }
+        // The last name is the big file.
+        return new Measured((System.nanoTime() - start) / 1_000_000, bytes, RootlessDriver.sha256(content));
+    }
+}
