@@ -9,7 +9,8 @@ further batch with exactly one 0x20 byte, halving the batch on EINVAL.
     fdpass_peer.py server --socket PATH      serve the test methods on a new socket file until the peer leaves
     fdpass_peer.py client --socket PATH      run the client checks against a server, print "ok <check>" per check
 
-Test methods (the same as the Java TestMethods): echo, add, sum, has_params, read_fds, create_fds, sleep, null.
+Test methods (as in the Java TestMethods, without "big"): echo, add, sum, has_params, read_fds, create_fds, sleep,
+null.
 """
 
 import argparse

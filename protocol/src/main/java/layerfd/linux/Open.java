@@ -1,7 +1,6 @@
 package layerfd.linux;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -60,7 +59,7 @@ public final class Open {
     public static OwnedFd open(byte[] path, int flags, int mode) throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = Libc.captureState(arena);
-            int fd = (int) OPEN.invokeExact(state, cString(arena, path), flags, mode);
+            int fd = (int) OPEN.invokeExact(state, CheckedCall.cString(arena, path), flags, mode);
             if (fd < 0) {
                 throw new LinuxException("open", printable(path), Libc.errno(state));
             }
@@ -88,7 +87,7 @@ public final class Open {
             how.set(JAVA_LONG, 8, mode);
             how.set(JAVA_LONG, 16, resolve);
             MemorySegment state = Libc.captureState(arena);
-            long fd = (long) SYSCALL4.invokeExact(state, sysOpenat2(), dirFd, cString(arena, path), how,
+            long fd = (long) SYSCALL4.invokeExact(state, sysOpenat2(), dirFd, CheckedCall.cString(arena, path), how,
                     OPEN_HOW.byteSize());
             if (fd < 0) {
                 throw new LinuxException("openat2", printable(path), Libc.errno(state));
@@ -107,18 +106,6 @@ public final class Open {
             case "amd64", "x86_64", "aarch64", "riscv64" -> SYS_OPENAT2;
             default -> throw new UnsupportedOperationException("openat2 syscall number unknown on " + arch);
         };
-    }
-
-    private static MemorySegment cString(Arena arena, byte[] path) {
-        for (byte b : path) {
-            if (b == 0) {
-                throw new IllegalArgumentException("path contains a NUL byte: " + printable(path));
-            }
-        }
-        MemorySegment s = arena.allocate(path.length + 1L);
-        MemorySegment.copy(path, 0, s, JAVA_BYTE, 0, path.length);
-        s.set(JAVA_BYTE, path.length, (byte) 0);
-        return s;
     }
 
     /** A path for messages: UTF-8 where it is, other bytes as \xNN. */

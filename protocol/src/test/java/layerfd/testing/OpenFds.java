@@ -26,6 +26,40 @@ public final class OpenFds {
     }
 
     /**
+     * Fails unless every descriptor open now was already open in {@code before} (after waiting briefly for
+     * descriptors being closed on other threads). Compares sets, not counts: the JVM may close one of its own
+     * descriptors during a test (a finished child process's pipe, say), which is not a leak and must not hide one.
+     */
+    public static void assertNoneNew(TreeSet<Integer> before, String what) throws InterruptedException {
+        TreeSet<Integer> added = added(before);
+        for (int i = 0; i < 50 && !added.isEmpty(); i++) {
+            Thread.sleep(20);
+            added = added(before);
+        }
+        if (!added.isEmpty()) {
+            StringBuilder targets = new StringBuilder();
+            for (int fd : added) {
+                targets.append("\n  ").append(fd).append(" -> ").append(target(fd));
+            }
+            throw new AssertionError("descriptors leaked by " + what + ":" + targets);
+        }
+    }
+
+    private static TreeSet<Integer> added(TreeSet<Integer> before) {
+        TreeSet<Integer> now = snapshot();
+        now.removeAll(before);
+        return now;
+    }
+
+    private static String target(int fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+        } catch (IOException e) {
+            return "(closed meanwhile)";
+        }
+    }
+
+    /**
      * Waits briefly for the count to come back to {@code baseline} (the JVM and junixsocket close some descriptors
      * on background threads) and returns the final count.
      */

@@ -55,8 +55,10 @@ public final class FdpassSocket implements AutoCloseable {
     public record Pair(FdpassSocket first, FdpassSocket second) implements AutoCloseable {
         @Override
         public void close() throws IOException {
-            try (FdpassSocket a = first; FdpassSocket b = second) {
-                // both closed by try-with-resources, the second even if the first fails
+            try {
+                first.close();
+            } finally {
+                second.close();
             }
         }
     }

@@ -93,10 +93,16 @@ public final class JsonRpcCodec {
         return method.textValue();
     }
 
-    /** JSON-RPC 2.0 §4.2: params, if present, is an object or an array. */
+    /**
+     * JSON-RPC 2.0 §4.2: params, if present, is an object or an array. {@code "params":null} is read as absent:
+     * it carries no parameters either, and a peer serialising an empty optional that way should still be served.
+     */
     private static JsonNode params(ObjectNode json, JsonNode id) throws InvalidMessageException {
         JsonNode params = json.get("params");
-        if (params != null && !params.isObject() && !params.isArray()) {
+        if (params == null || params.isNull()) {
+            return null;
+        }
+        if (!params.isObject() && !params.isArray()) {
             throw new InvalidMessageException("Invalid request: params must be an object or an array, got "
                     + params, id, true);
         }

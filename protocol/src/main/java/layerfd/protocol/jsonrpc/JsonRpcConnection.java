@@ -23,7 +23,10 @@ import layerfd.protocol.jsonrpc.internal.PendingCalls;
  */
 public final class JsonRpcConnection implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(JsonRpcConnection.class.getName());
-    /** Requests of one peer running at once; the reader stops reading (back-pressure) while all are busy. */
+    /**
+     * Requests and notifications of one peer running at once; the reader stops reading (back-pressure) while all
+     * are busy.
+     */
     public static final int MAX_CONCURRENT_REQUESTS = 256;
     /** How long the -32050 notice before a fatal close may take (the peer may not be reading). */
     static final long FATAL_NOTICE_TIMEOUT_MILLIS = 1000;
@@ -42,10 +45,14 @@ public final class JsonRpcConnection implements AutoCloseable {
         this.methods = methods;
     }
 
-    /** Starts reading {@code socket} on a virtual thread; the connection owns the socket from now on. */
+    /**
+     * Starts reading {@code socket}; the connection owns the socket from now on. The reader is a platform thread:
+     * socket calls from virtual threads are moved to platform threads anyway (junixsocket loses fds on virtual
+     * threads, see the fdpass internals), and the reader blocks in a read for the connection's whole life.
+     */
     public static JsonRpcConnection start(FdpassSocket socket, MethodTable methods) {
         JsonRpcConnection connection = new JsonRpcConnection(socket, methods);
-        Thread.ofVirtual().name("jsonrpc-reader").start(connection::readLoop);
+        Thread.ofPlatform().daemon().name("jsonrpc-reader").start(connection::readLoop);
         return connection;
     }
 
@@ -122,8 +129,7 @@ public final class JsonRpcConnection implements AutoCloseable {
         }
         switch (message) {
             case Request request -> runRequest(request);
-            case Notification notification -> Thread.ofVirtual().name("jsonrpc-" + notification.method())
-                    .start(() -> methods.process(notification));
+            case Notification notification -> runNotification(notification);
             case Response response -> {
                 if (!pending.complete(response)) {
                     LOG.log(System.Logger.Level.DEBUG, "dropping a response nobody waits for, id " + response.id());
@@ -141,6 +147,18 @@ public final class JsonRpcConnection implements AutoCloseable {
                 answer(methods.process(request));
             } finally {
                 running.arriveAndDeregister();
+                requestSlots.release();
+            }
+        });
+    }
+
+    /** Notifications take request slots too, so a flood of them cannot start unbounded threads. */
+    private void runNotification(Notification notification) throws InterruptedException {
+        requestSlots.acquire();
+        Thread.ofVirtual().name("jsonrpc-" + notification.method()).start(() -> {
+            try {
+                methods.process(notification);
+            } finally {
                 requestSlots.release();
             }
         });

@@ -75,4 +75,17 @@ class ContinuationBytesTest {
             assertNull(pair.raw().read(), "end of stream right after the single continuation byte");
         }
     }
+
+    @Test
+    void batchesOfEightFitAReceiverWithRoomForEightFdsLikeTheOldGoPeer() throws Exception {
+        // The Go copy vendored in container-libs receives into a control buffer for 8 fds (brief §6):
+        // CMSG_SPACE(8 * 4) = 48 bytes. With maxFdsPerSendmsg 8 no recvmsg is truncated.
+        FdpassOptions oldGo = FdpassOptions.defaults().withMaxFdsPerSendmsg(8).withAncillaryReceiveBytes(48);
+        try (RawPeer.Pair pair = RawPeer.pair(oldGo)) {
+            pair.socket().sender().send(Json.object("{}"), TestFds.numbered("eight", 20));
+            pair.socket().shutdownOutput();
+            List<RawPeer.Read> reads = readUntilEnd(pair.raw());
+            assertEquals(List.of(8, 8, 4), reads.stream().map(RawPeer.Read::fdCount).toList());
+        }
+    }
 }

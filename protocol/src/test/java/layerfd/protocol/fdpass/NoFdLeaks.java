@@ -1,7 +1,5 @@
 package layerfd.protocol.fdpass;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +13,8 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Fails a test that leaves more (or fewer) descriptors open in this process than it found: compares
- * /proc/self/fd before and after each test. Before the first test it runs one full fd-passing round trip, so that
+ * Fails a test that leaves a descriptor open in this process that it did not find open (/proc/self/fd before
+ * and after each test). Before the first test it runs one full fd-passing round trip, so that
  * jar files and the native library the JVM keeps open for good are already open.
  */
 public final class NoFdLeaks implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback {
@@ -40,11 +38,7 @@ public final class NoFdLeaks implements BeforeAllCallback, BeforeEachCallback, A
     public void afterEach(ExtensionContext context) throws Exception {
         @SuppressWarnings("unchecked")
         TreeSet<Integer> before = (TreeSet<Integer>) context.getStore(NAMESPACE).get("before");
-        OpenFds.settle(before.size());
-        TreeSet<Integer> after = OpenFds.snapshot();
-        TreeSet<Integer> leaked = new TreeSet<>(after);
-        leaked.removeAll(before);
-        assertEquals(before.size(), after.size(), "open fds before and after the test; new ones: " + leaked);
+        OpenFds.assertNoneNew(before, context.getDisplayName());
     }
 
     private static void warmUp() throws Exception {

@@ -31,8 +31,10 @@ public final class RawPeer implements AutoCloseable {
     public record Pair(RawPeer raw, FdpassSocket socket) implements AutoCloseable {
         @Override
         public void close() throws IOException {
-            try (RawPeer a = raw; FdpassSocket b = socket) {
-                // both closed, the second even if the first fails
+            try {
+                raw.close();
+            } finally {
+                socket.close();
             }
         }
     }
@@ -52,6 +54,15 @@ public final class RawPeer implements AutoCloseable {
         int[] raw = fds.stream().mapToInt(OwnedFd::get).toArray();
         if (!connection.write(bytes, 0, bytes.length, raw)) {
             throw new IOException("EINVAL sending " + raw.length + " fds");
+        }
+    }
+
+    /** {@link #send(String, List)}, then closes the fds: the kernel holds its own references until they arrive. */
+    public void sendAndClose(String text, List<OwnedFd> fds) throws IOException {
+        try {
+            send(text, fds);
+        } finally {
+            fds.forEach(OwnedFd::close);
         }
     }
 

@@ -92,6 +92,14 @@ class JsonRpcCodecTest {
     }
 
     @Test
+    void nullParamsAreReadAsAbsentParams() throws Exception {
+        Request r = assertInstanceOf(Request.class, JsonRpcCodec.decode(
+                Frames.of("{\"jsonrpc\":\"2.0\",\"method\":\"m\",\"params\":null,\"id\":1}")));
+        assertFalse(r.hasParams());
+        assertEquals("{\"jsonrpc\":\"2.0\",\"method\":\"m\",\"id\":1}", wire(r));
+    }
+
+    @Test
     void requestWithAnObjectIdIsAnsweredWithNullId() {
         InvalidMessageException e = assertThrows(InvalidMessageException.class,
                 () -> JsonRpcCodec.decode(Frames.of("{\"jsonrpc\":\"2.0\",\"method\":\"m\",\"id\":{\"x\":1}}")));

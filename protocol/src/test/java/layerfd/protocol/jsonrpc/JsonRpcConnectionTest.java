@@ -54,11 +54,11 @@ class JsonRpcConnectionTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() {
             client.close();
             server.close();
-            client.closed().handle((v, e) -> null).get(WAIT_SECONDS, TimeUnit.SECONDS);
-            server.closed().handle((v, e) -> null).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            awaitEnd(client);
+            awaitEnd(server);
         }
     }
 
@@ -80,11 +80,16 @@ class JsonRpcConnectionTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             server.close();
             raw.close();
-            server.closed().handle((v, e) -> null).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            awaitEnd(server);
         }
+    }
+
+    /** Waits for the connection to end, however it ended. */
+    private static void awaitEnd(JsonRpcConnection connection) {
+        connection.closed().handle((v, e) -> null).orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).join();
     }
 
     @Test
@@ -257,6 +262,7 @@ class JsonRpcConnectionTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the peer is closed early on purpose
     void callsStillWaitingFailWhenThePeerGoesAway() throws Exception {
         FdpassSocket.Pair pair = FdpassSocket.pair();
         JsonRpcConnection client = JsonRpcConnection.start(pair.first(), MethodTable.empty());
@@ -305,8 +311,8 @@ class JsonRpcConnectionTest {
         } finally {
             a.close();
             b.close();
-            a.closed().handle((v, e) -> null).get(WAIT_SECONDS, TimeUnit.SECONDS);
-            b.closed().handle((v, e) -> null).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            awaitEnd(a);
+            awaitEnd(b);
         }
     }
 }

@@ -24,6 +24,7 @@ import layerfd.protocol.fdpass.FdpassSocket;
 import layerfd.protocol.fdpass.Json;
 import layerfd.protocol.fdpass.NoFdLeaks;
 import layerfd.protocol.fdpass.TestFds;
+import layerfd.protocol.fdpass.TestSockets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -129,13 +130,8 @@ class PythonPeerTest {
     void pythonClientAgainstJavaServerWithBatchedFdsAndPipelining(@TempDir Path dir) throws Exception {
         Path socket = dir.resolve("java.sock");
         try (FdpassServerSocket server = FdpassServerSocket.bind(socket, FdpassOptions.defaults())) {
-            CompletableFuture<JsonRpcConnection> serving = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return JsonRpcConnection.start(server.accept(), TestMethods.table());
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            CompletableFuture<JsonRpcConnection> serving = TestSockets.acceptAsync(server)
+                    .thenApply(accepted -> JsonRpcConnection.start(accepted, TestMethods.table()));
             Process python = startPeer("client", socket);
             try {
                 List<String> lines;

@@ -13,12 +13,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
  * hand fds to the wrong message), output is compact.
  */
 public final class FdpassJson {
-    public static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+    public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     public static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-            .nodeFactory(NODES)
             .build();
     public static final JsonFactory FACTORY = MAPPER.getFactory();
 

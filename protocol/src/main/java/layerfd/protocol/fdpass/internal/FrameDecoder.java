@@ -54,7 +54,19 @@ public final class FrameDecoder implements AutoCloseable {
             fds.forEach(OwnedFd::close);
             throwIfUnusable();
         }
+        int queuedBefore = fdQueue.size();
         fdQueue.addAll(fds);
+        if (parked != null && queuedBefore < parked.fdCount()) {
+            // §5.3.4, checked per read and before the fds of this read count: a read that brings bytes of the next
+            // message while fds are missing may also bring that next message's fds (they ride on its first byte),
+            // so taking them would hand them to the wrong message.
+            for (int i = offset; i < offset + length; i++) {
+                if (!isWhitespace(bytes[i])) {
+                    throw fail(new MismatchedFdCountException(parked.fdCount(), queuedBefore,
+                            "before the next message started (byte 0x" + Integer.toHexString(bytes[i] & 0xff) + ")"));
+                }
+            }
+        }
         append(bytes, offset, length);
     }
 

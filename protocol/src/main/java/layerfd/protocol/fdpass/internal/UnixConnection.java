@@ -9,6 +9,7 @@ import java.net.SocketException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import layerfd.linux.Fcntl;
 import layerfd.linux.OwnedFd;
 import layerfd.linux.SocketPair;
@@ -36,6 +37,12 @@ public final class UnixConnection implements AutoCloseable {
     private final int ancillaryReceiveBytes;
     private final InputStream in;
     private final OutputStream out;
+    /**
+     * Reads and writes hold the read lock; close takes the write lock before it closes an adopted descriptor, so no
+     * junixsocket call can still be using that number when another thread gets it reused.
+     */
+    private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
+    private volatile boolean closed;
 
     private UnixConnection(AFUNIXSocket socket, OwnedFd adopted, int ancillaryReceiveBytes) throws IOException {
         this.socket = socket;
@@ -97,6 +104,10 @@ public final class UnixConnection implements AutoCloseable {
      * invalid so junixsocket never closes that number again (it may already belong to someone else by then).
      */
     public int read(byte[] buffer, int offset, int length, List<OwnedFd> fdsOut) throws IOException {
+        return PlatformThreadIo.run(() -> whileOpen(() -> readOnPlatformThread(buffer, offset, length, fdsOut)));
+    }
+
+    private int readOnPlatformThread(byte[] buffer, int offset, int length, List<OwnedFd> fdsOut) throws IOException {
         int count;
         try {
             count = in.read(buffer, offset, length);
@@ -117,14 +128,15 @@ public final class UnixConnection implements AutoCloseable {
         List<OwnedFd> taken = new ArrayList<>(received.length);
         IOException failure = null;
         for (FileDescriptor original : received) {
-            try (FileInputStream closer = new FileInputStream(original)) {
-                if (failure == null) {
+            if (failure == null) {
+                try {
                     int raw = FileDescriptorCast.using(original).as(Integer.class);
                     taken.add(OwnedFd.adopt(Fcntl.dupCloseOnExec(raw)));
+                } catch (IOException e) {
+                    failure = e;
                 }
-            } catch (IOException e) {
-                failure = e;
             }
+            failure = closeOriginal(original, failure);
         }
         if (failure != null) {
             taken.forEach(OwnedFd::close);
@@ -133,12 +145,42 @@ public final class UnixConnection implements AutoCloseable {
         fdsOut.addAll(taken);
     }
 
+    /** Closes junixsocket's descriptor and marks the FileDescriptor invalid; keeps the first failure. */
+    private static IOException closeOriginal(FileDescriptor original, IOException failure) {
+        try {
+            new FileInputStream(original).close();
+            return failure;
+        } catch (IOException e) {
+            if (failure == null) {
+                return e;
+            }
+            failure.addSuppressed(e);
+            return failure;
+        }
+    }
+
     /**
      * Writes all of {@code data} with {@code fds} attached to its first byte: one junixsocket write, whose first
      * native sendmsg carries the fds (later partial-write chunks carry none, java-platform.md §2.4). Returns false
      * when the kernel refused the fd batch with EINVAL (more than SCM_MAX_FD fds); then nothing was sent.
      */
     public boolean write(byte[] data, int offset, int length, int[] fds) throws IOException {
+        return PlatformThreadIo.run(() -> whileOpen(() -> writeOnPlatformThread(data, offset, length, fds)));
+    }
+
+    private <T> T whileOpen(PlatformThreadIo.SocketCall<T> call) throws IOException {
+        inUse.readLock().lock();
+        try {
+            if (closed) {
+                throw new SocketException("socket closed");
+            }
+            return call.run();
+        } finally {
+            inUse.readLock().unlock();
+        }
+    }
+
+    private boolean writeOnPlatformThread(byte[] data, int offset, int length, int[] fds) throws IOException {
         if (fds.length > 0) {
             FileDescriptor[] outbound = new FileDescriptor[fds.length];
             for (int i = 0; i < fds.length; i++) {
@@ -159,41 +201,65 @@ public final class UnixConnection implements AutoCloseable {
     }
 
     public PeerCredentials peerCredentials() throws IOException {
-        AFUNIXSocketCredentials credentials = socket.getPeerCredentials();
+        AFUNIXSocketCredentials credentials = whileOpen(socket::getPeerCredentials);
         return new PeerCredentials(credentials.getUid(), credentials.getGid(), credentials.getPid());
     }
 
     /** shutdown(SHUT_WR). Through the channel view: java.net.Socket's own check wrongly reports "not connected". */
     public void shutdownOutput() throws IOException {
-        socket.getChannel().shutdownOutput();
+        whileOpen(() -> socket.getChannel().shutdownOutput());
     }
 
     public boolean isClosed() {
-        return socket.isClosed();
+        return closed;
     }
 
+    /** Shuts the socket down (which wakes blocked reads and writes), then waits for them to leave, then closes. */
     @Override
     public void close() throws IOException {
+        closed = true;
         try {
             socket.close();
         } finally {
             if (adopted != null) {
-                adopted.close();
+                inUse.writeLock().lock();
+                try {
+                    adopted.close();
+                } finally {
+                    inUse.writeLock().unlock();
+                }
             }
         }
     }
 
-    /** A listening AF_UNIX socket bound to a path, producing {@link UnixConnection}s. */
+    /** A listening AF_UNIX socket (bound here or inherited), producing {@link UnixConnection}s. */
     public static final class Listener implements AutoCloseable {
         private final AFUNIXServerSocket server;
+        /** An inherited descriptor: junixsocket's close does not close it (as for adopted connections). */
+        private final OwnedFd inherited;
 
-        private Listener(AFUNIXServerSocket server) {
+        private Listener(AFUNIXServerSocket server, OwnedFd inherited) {
             this.server = server;
+            this.inherited = inherited;
         }
 
         /** Binds {@code path}; the socket file is removed again on close. */
         public static Listener bind(Path path) throws IOException {
-            return new Listener(AFUNIXServerSocket.bindOn(path, true));
+            return new Listener(AFUNIXServerSocket.bindOn(path, true), null);
+        }
+
+        /** Takes over a listening AF_UNIX stream socket, e.g. one passed by systemd (LISTEN_FDS). */
+        public static Listener inherit(OwnedFd listening) throws IOException {
+            try {
+                AFUNIXServerSocket server = FileDescriptorCast.unsafeUsing(listening.get())
+                        .as(AFUNIXServerSocket.class);
+                // The socket file belongs to whoever bound it (systemd keeps listening on it across restarts).
+                server.setDeleteOnClose(false);
+                return new Listener(server, listening);
+            } catch (IOException | RuntimeException e) {
+                listening.close();
+                throw e;
+            }
         }
 
         public UnixConnection accept(int ancillaryReceiveBytes) throws IOException {
@@ -202,7 +268,13 @@ public final class UnixConnection implements AutoCloseable {
 
         @Override
         public void close() throws IOException {
-            server.close();
+            try {
+                server.close();
+            } finally {
+                if (inherited != null) {
+                    inherited.close();
+                }
+            }
         }
     }
 }

@@ -121,6 +121,25 @@ class FrameDecoderTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Split.class)
+    void batchedFdsOnTheFirstByteAndOnContinuationBytesInEverySplit(Split split) throws Exception {
+        // What a sender with batch size 1 produces: fd 0 with byte 0 of the message, then " " + fd per batch.
+        List<OwnedFd> fds = TestFds.numbered("batch", 3);
+        try (FrameDecoder decoder = new FrameDecoder(LIMIT)) {
+            List<FdpassFrame> frames = new ArrayList<>(decodeAll(decoder, "{\"m\":\"x\",\"fds\":3}", split,
+                    List.of(fds.get(0))));
+            assertEquals(List.of(), frames, "parked until the other two fds arrive");
+            frames.addAll(decodeAll(decoder, " ", split, List.of(fds.get(1))));
+            frames.addAll(decodeAll(decoder, " ", split, List.of(fds.get(2))));
+            frames.addAll(decodeAll(decoder, "{\"after\":1}", split, List.of()));
+            assertEquals(List.of("{\"m\":\"x\",\"fds\":3}", "{\"after\":1}"), texts(frames));
+            assertEquals(List.of("batch-0", "batch-1", "batch-2"), TestFds.contents(frames.get(0).fds()));
+            decoder.endOfStream();
+            closeAll(frames);
+        }
+    }
+
     @Test
     void messageWaitsForLateFdsWhileOnlyContinuationBytesArrive() throws Exception { // [Rust 31]
         try (FrameDecoder decoder = new FrameDecoder(LIMIT)) {
@@ -143,12 +162,28 @@ class FrameDecoderTest {
             OwnedFd fd = TestFds.memfd("only-one");
             decoder.feed(utf8("{\"fds\":2}"), 0, 9, List.of(fd));
             assertTrue(decoder.next().isEmpty());
-            decoder.feed(utf8(" {"), 0, 2, List.of());
-            MismatchedFdCountException e = assertThrows(MismatchedFdCountException.class, decoder::next);
+            MismatchedFdCountException e = assertThrows(MismatchedFdCountException.class,
+                    () -> decoder.feed(utf8(" {"), 0, 2, List.of()));
             assertEquals(2, e.expected());
             assertEquals(1, e.found());
             assertFalse(fd.isOpen(), "a fatal error closes every queued fd (README §8)");
             assertSame(e, assertThrows(MismatchedFdCountException.class, decoder::next), "failure is sticky");
+        }
+    }
+
+    @Test
+    void fdsArrivingWithTheNextMessagesBytesAreNotGivenToTheParkedMessage() throws Exception {
+        // A sender that lost fds (or never sent them): the next message's fds ride on its first byte, so they come
+        // in the same read as non-whitespace bytes. Taking them would hand them to the wrong message.
+        try (FrameDecoder decoder = new FrameDecoder(LIMIT)) {
+            decoder.feed(utf8("{\"fds\":1}"), 0, 9, List.of());
+            assertTrue(decoder.next().isEmpty());
+            OwnedFd nextMessagesFd = TestFds.memfd("belongs-to-the-next-message");
+            MismatchedFdCountException e = assertThrows(MismatchedFdCountException.class,
+                    () -> decoder.feed(utf8("{\"fds\":1}"), 0, 9, List.of(nextMessagesFd)));
+            assertEquals(1, e.expected());
+            assertEquals(0, e.found());
+            assertFalse(nextMessagesFd.isOpen());
         }
     }
 

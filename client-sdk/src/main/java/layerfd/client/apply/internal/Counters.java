@@ -1,0 +1,22 @@
+package layerfd.client.apply.internal;
+
+import layerfd.client.apply.ApplyStatistics;
+
+/** The running counts behind {@link ApplyStatistics}, for one layer; single-threaded like the applier. */
+final class Counters {
+    long files;
+    long bytesReflinked;
+    long bytesCopied;
+    long bytesInline;
+    long directories;
+    long links;
+    long specialFiles;
+    long whiteouts;
+    long skippedDeviceNodes;
+    long xattrsFailed;
+
+    ApplyStatistics snapshot() {
+        return new ApplyStatistics(files, bytesReflinked, bytesCopied, bytesInline, directories, links, specialFiles,
+                whiteouts, skippedDeviceNodes, xattrsFailed);
+    }
+}
