@@ -8,10 +8,11 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * A child started by {@link Spawn}. A daemon platform thread waits for it (a blocking native call would pin a
- * virtual thread's carrier) and reaps it, so it never stays a zombie. Signals are sent only while the child is not
+ * A child started by {@link Spawn}. A daemon platform thread spawns it, then waits for it (a blocking native call
+ * would pin a virtual thread's carrier) and reaps it, so it never stays a zombie. Signals are sent only while the child is not
  * yet reaped: the thread first waits without reaping (waitid WNOWAIT), marks the child exited under the lock
  * {@link #signal} takes, and only then reaps, so a signal can never reach a recycled pid.
  */
@@ -45,10 +46,34 @@ public final class ChildProcess {
         this.command = command;
     }
 
-    static ChildProcess started(int pid, String command) {
-        ChildProcess child = new ChildProcess(pid, command);
-        Thread.ofPlatform().daemon().name("reaper-" + pid).start(child::reap);
-        return child;
+    /** Starts a child with {@code spawn}, run on a new daemon platform thread that then waits for and reaps it. */
+    static ChildProcess spawnOnReaperThread(String command, Spawner spawn) throws LinuxException {
+        CompletableFuture<ChildProcess> started = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("reaper-" + command).start(() -> {
+            ChildProcess child;
+            try {
+                child = new ChildProcess(spawn.spawn(), command);
+            } catch (Throwable t) {
+                started.completeExceptionally(t);
+                return;
+            }
+            started.complete(child);
+            child.reap();
+        });
+        try {
+            return started.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof LinuxException l) {
+                throw l;
+            }
+            throw Libc.rethrow(e.getCause());
+        }
+    }
+
+    /** The spawn itself, returning the pid. */
+    @FunctionalInterface
+    interface Spawner {
+        int spawn() throws LinuxException;
     }
 
     public int pid() {

@@ -82,6 +82,15 @@ public final class Spawn {
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("argv is empty");
         }
+        // The child's "parent" for PR_SET_PDEATHSIG is the thread that spawned it (prctl(2)), so the spawn runs on
+        // the child's own reaper thread, which lives exactly as long as the child: a helper that sets the signal
+        // then dies with this process, not with whichever request thread happened to start it.
+        return ChildProcess.spawnOnReaperThread(argv.getFirst(), () -> spawnHere(argv, environment, redirects));
+    }
+
+    /** posix_spawnp on the calling thread; returns the pid. */
+    private static int spawnHere(List<String> argv, List<String> environment, List<Redirect> redirects)
+            throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment actions = arena.allocate(OPAQUE_STRUCT_BYTES);
             MemorySegment attr = arena.allocate(OPAQUE_STRUCT_BYTES);
@@ -103,7 +112,7 @@ public final class Spawn {
                         // posix_spawn returns the error number instead of setting errno.
                         throw new LinuxException("posix_spawnp", argv.getFirst(), r);
                     }
-                    return ChildProcess.started(pid.get(JAVA_INT, 0), argv.getFirst());
+                    return pid.get(JAVA_INT, 0);
                 } finally {
                     int ignored = (int) ATTR_DESTROY.invokeExact(attr);
                 }

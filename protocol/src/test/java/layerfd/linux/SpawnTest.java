@@ -17,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SpawnTest {
     private static final long TIMEOUT_SECONDS = 30;
+    /** Long enough for a parent-death signal to have been delivered had it fired. */
+    private static final long PDEATHSIG_GRACE_MILLIS = 300;
     private static final List<String> ENV = List.of("PATH=/usr/bin:/bin");
 
     @Test
@@ -64,6 +66,26 @@ class SpawnTest {
         ChildProcess child = Spawn.spawn(List.of("true"), ENV, List.of());
         child.onExit().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertFalse(Files.exists(Path.of("/proc/" + child.pid())), "pid " + child.pid() + " still in /proc");
+    }
+
+    @Test
+    void parentDeathSignalOfTheChildIsTiedToItsReaperThreadNotTheCaller(@TempDir Path dir) throws Exception {
+        // A child that asks for SIGKILL on parent death (as the helper does) must survive the caller's thread.
+        ChildProcess[] child = new ChildProcess[1];
+        Thread caller = Thread.ofPlatform().start(() -> {
+            try {
+                child[0] = Spawn.spawn(List.of("setpriv", "--pdeathsig", "KILL", "--", "sleep", "600"), ENV,
+                        List.of());
+            } catch (LinuxException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        caller.join();
+        Thread.sleep(PDEATHSIG_GRACE_MILLIS);
+        assertTrue(child[0].isAlive(), "the child died with the thread that asked for it");
+        assertTrue(child[0].signal(Prctl.SIGKILL));
+        assertEquals(ChildProcess.SIGNALED_BASE + Prctl.SIGKILL, child[0].onExit().get(TIMEOUT_SECONDS,
+                TimeUnit.SECONDS));
     }
 
     @Test

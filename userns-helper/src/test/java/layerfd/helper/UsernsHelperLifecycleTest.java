@@ -19,6 +19,7 @@ class UsernsHelperLifecycleTest {
     private static final long EXIT_WAIT_SECONDS = 30;
     /** Concurrent full batches when the helper is killed: together they take far longer than the kill. */
     private static final int IN_FLIGHT = 8;
+    private static final long POLL_MILLIS = 10;
 
     @Test
     void restartedOnceThenAClearErrorAndNothingLeftAfterClose(@TempDir Path dir) throws Exception {
@@ -29,13 +30,13 @@ class UsernsHelperLifecycleTest {
 
         UsernsHelperRulesTest.close(helper.openLayerFiles(tree.chain(), names));
         long first = helper.helperPid().orElseThrow();
-        kill(first);
+        kill(helper, first);
         // The one restart: the next request works on a new helper.
         UsernsHelperRulesTest.close(helper.openLayerFiles(tree.chain(), names));
         long second = helper.helperPid().orElseThrow();
         assertNotEquals(first, second);
 
-        kill(second);
+        kill(helper, second);
         HelperException again = assertThrows(HelperException.class, () -> helper.openLayerFiles(tree.chain(), names));
         assertTrue(again.getMessage().contains("died again after it had been restarted once"), again.getMessage());
         assertTrue(again.getMessage().contains("pid " + second), again.getMessage());
@@ -67,7 +68,7 @@ class UsernsHelperLifecycleTest {
                     }
                 }, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()));
             }
-            kill(pid);
+            kill(helper, pid);
             int failed = 0;
             for (var call : calls) {
                 try {
@@ -101,10 +102,19 @@ class UsernsHelperLifecycleTest {
         assertThrows(HelperException.class, () -> helper.openLayerFiles(tree.chain(), List.of(name("etc/hello"))));
     }
 
-    private static void kill(long pid) {
+    /**
+     * Kills the helper and waits until the server side has seen its socket close: a request sent before that is
+     * in flight and fails; only one sent after it starts a new helper.
+     */
+    private static void kill(UsernsHelper helper, long pid) throws InterruptedException {
         ProcessHandle handle = ProcessHandle.of(pid).orElseThrow();
         assertTrue(handle.destroyForcibly());
         handle.onExit().orTimeout(EXIT_WAIT_SECONDS, TimeUnit.SECONDS).join();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(EXIT_WAIT_SECONDS);
+        while (helper.isRunning() && System.nanoTime() < deadline) {
+            Thread.sleep(POLL_MILLIS);
+        }
+        assertFalse(helper.isRunning(), "the server did not notice the helper's death");
     }
 
     private static List<Long> childrenOfThisJvmRunningTheHelper() {

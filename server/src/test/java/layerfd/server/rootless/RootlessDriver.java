@@ -38,6 +38,7 @@ import layerfd.testing.OpenFds;
  */
 public final class RootlessDriver {
     private static final long KILL_WAIT_SECONDS = 30;
+    private static final long POLL_MILLIS = 10;
     /** The store, opened once before the descriptor baseline. */
     private static Store store;
 
@@ -164,7 +165,7 @@ public final class RootlessDriver {
                 }
             });
             Thread.sleep(200);
-            killAndWait(first);
+            killAndWait(helper, first);
             String error = inFlight.get(KILL_WAIT_SECONDS, TimeUnit.SECONDS);
             check(error.contains("died") && error.contains("pid " + first), "mid-request error: " + error);
             System.out.println("mid-request-error " + error);
@@ -174,7 +175,7 @@ public final class RootlessDriver {
             again.forEach(OpenResult::close);
             long second = helper.helperPid().orElseThrow();
             check(second != first, "the restarted helper has a new pid");
-            killAndWait(second);
+            killAndWait(helper, second);
             try {
                 helper.openLayerFiles(List.of(layerDir), names).forEach(OpenResult::close);
                 throw new AssertionError("a second death must not be restarted");
@@ -210,10 +211,16 @@ public final class RootlessDriver {
         throw new AssertionError("no layer with etc/shadow in " + location.graphRoot());
     }
 
-    private static void killAndWait(long pid) {
+    /** Kills the helper and waits until the server side has seen its socket close (the death is observed). */
+    private static void killAndWait(UsernsHelper helper, long pid) throws InterruptedException {
         ProcessHandle handle = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no helper " + pid));
         handle.destroyForcibly();
         handle.onExit().orTimeout(KILL_WAIT_SECONDS, TimeUnit.SECONDS).join();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(KILL_WAIT_SECONDS);
+        while (helper.isRunning() && System.nanoTime() < deadline) {
+            Thread.sleep(POLL_MILLIS);
+        }
+        check(!helper.isRunning(), "the server did not notice the death of helper " + pid);
     }
 
     static String readAll(OpenResult result) throws IOException {

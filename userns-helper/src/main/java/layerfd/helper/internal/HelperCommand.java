@@ -19,7 +19,7 @@ public final class HelperCommand {
     private static final String PODMAN = "podman";
     /** The helper lives as long as the server and opens files: a small, fast-starting JVM is enough. */
     private static final List<String> JVM_OPTIONS = List.of("--enable-native-access=ALL-UNNAMED",
-            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private HelperCommand() {}
 
