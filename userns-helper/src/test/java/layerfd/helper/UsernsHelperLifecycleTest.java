@@ -3,12 +3,19 @@ package layerfd.helper;
 import static layerfd.helper.TestGraphRoot.name;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import layerfd.testing.OpenFds;
 import org.junit.jupiter.api.Test;
@@ -55,27 +62,29 @@ class UsernsHelperLifecycleTest {
         TestGraphRoot tree = TestGraphRoot.create(dir);
         int before = OpenFds.count();
         try (UsernsHelper helper = new UsernsHelper(HelperLaunch.direct(List.of(tree.root())))) {
-            List<byte[]> batch = java.util.Collections.nCopies(HelperProtocol.MAX_NAMES_PER_REQUEST, name("etc/hello"));
+            List<byte[]> batch = Collections.nCopies(HelperProtocol.MAX_NAMES_PER_REQUEST, name("etc/hello"));
             UsernsHelperRulesTest.close(helper.openLayerFiles(tree.chain(), batch));
             long pid = helper.helperPid().orElseThrow();
-            List<java.util.concurrent.CompletableFuture<List<OpenResult>>> calls = new java.util.ArrayList<>();
-            for (int i = 0; i < IN_FLIGHT; i++) {
-                calls.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return helper.openLayerFiles(tree.chain(), batch);
-                    } catch (Exception e) {
-                        throw new java.util.concurrent.CompletionException(e);
-                    }
-                }, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()));
+            List<CompletableFuture<List<OpenResult>>> calls = new ArrayList<>();
+            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < IN_FLIGHT; i++) {
+                    calls.add(CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return helper.openLayerFiles(tree.chain(), batch);
+                        } catch (Exception e) {
+                            throw new CompletionException(e);
+                        }
+                    }, threads));
+                }
+                // Only the process: a call that starts late may already restart the helper, which is allowed here.
+                killProcess(pid);
             }
-            kill(helper, pid);
             int failed = 0;
             for (var call : calls) {
                 try {
                     UsernsHelperRulesTest.close(call.join());
-                } catch (java.util.concurrent.CompletionException e) {
-                    HelperException cause = org.junit.jupiter.api.Assertions.assertInstanceOf(HelperException.class,
-                            e.getCause());
+                } catch (CompletionException e) {
+                    HelperException cause = assertInstanceOf(HelperException.class, e.getCause());
                     assertTrue(cause.getMessage().contains("pid " + pid) && cause.getMessage().contains("died"),
                             cause.getMessage());
                     failed++;
@@ -102,14 +111,18 @@ class UsernsHelperLifecycleTest {
         assertThrows(HelperException.class, () -> helper.openLayerFiles(tree.chain(), List.of(name("etc/hello"))));
     }
 
+    private static void killProcess(long pid) {
+        ProcessHandle handle = ProcessHandle.of(pid).orElseThrow();
+        assertTrue(handle.destroyForcibly());
+        handle.onExit().orTimeout(EXIT_WAIT_SECONDS, TimeUnit.SECONDS).join();
+    }
+
     /**
      * Kills the helper and waits until the server side has seen its socket close: a request sent before that is
      * in flight and fails; only one sent after it starts a new helper.
      */
     private static void kill(UsernsHelper helper, long pid) throws InterruptedException {
-        ProcessHandle handle = ProcessHandle.of(pid).orElseThrow();
-        assertTrue(handle.destroyForcibly());
-        handle.onExit().orTimeout(EXIT_WAIT_SECONDS, TimeUnit.SECONDS).join();
+        killProcess(pid);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(EXIT_WAIT_SECONDS);
         while (helper.isRunning() && System.nanoTime() < deadline) {
             Thread.sleep(POLL_MILLIS);

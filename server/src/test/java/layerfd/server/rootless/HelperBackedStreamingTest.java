@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import layerfd.helper.HelperLaunch;
 import layerfd.helper.HelperProtocol;
@@ -89,7 +90,7 @@ class HelperBackedStreamingTest {
             content = snapshot.openLayer(snapshot.imageLayers(snapshot.resolveImage(Fixtures.BASE)).getFirst());
         }
         byte[] hello = "./etc/hello".getBytes();
-        List<byte[]> plan = java.util.Collections.nCopies(2 * HelperProtocol.MAX_NAMES_PER_REQUEST + 10, hello);
+        List<byte[]> plan = Collections.nCopies(2 * HelperProtocol.MAX_NAMES_PER_REQUEST + 10, hello);
         try (content; UsernsHelper helper = new UsernsHelper(HelperLaunch.direct(ContentOpeners.graphRoots(location)))) {
             // Start the helper first so its own descriptors are not counted as the window.
             try (HelperFileOpener warm = new HelperFileOpener(helper, content.contentDirectories())) {

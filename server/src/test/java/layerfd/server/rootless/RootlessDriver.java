@@ -4,17 +4,21 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import layerfd.helper.HelperException;
 import layerfd.helper.HelperLaunch;
+import layerfd.helper.HelperProtocol;
 import layerfd.helper.OpenResult;
 import layerfd.helper.UsernsHelper;
 import layerfd.linux.Capabilities;
@@ -71,7 +75,7 @@ public final class RootlessDriver {
             Path target;
             try {
                 target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd));
-            } catch (java.nio.file.NoSuchFileException gone) {
+            } catch (NoSuchFileException gone) {
                 continue; // the directory descriptor that listed /proc/self/fd
             }
             // The class loader keeps each jar it loaded classes from open (and native libraries): not leaks.
@@ -149,12 +153,12 @@ public final class RootlessDriver {
     /** Killed mid-request: a clear error, the next request works on a restarted helper, a second death is final. */
     private static void kill(StoreLocation location) throws Exception {
         Path layerDir = firstLayerDirectory(location);
-        List<byte[]> names = java.util.Collections.nCopies(layerfd.helper.HelperProtocol.MAX_NAMES_PER_REQUEST,
+        List<byte[]> names = Collections.nCopies(HelperProtocol.MAX_NAMES_PER_REQUEST,
                 "home/user/secret".getBytes());
         try (UsernsHelper helper = new UsernsHelper(HelperLaunch.podmanUnshare(List.of(location.graphRoot())))) {
             helper.openLayerFiles(List.of(layerDir), names).forEach(OpenResult::close);
             long first = helper.helperPid().orElseThrow();
-            var inFlight = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            var inFlight = CompletableFuture.supplyAsync(() -> {
                 try {
                     for (int i = 0; i < 100; i++) {
                         helper.openLayerFiles(List.of(layerDir), names).forEach(OpenResult::close);

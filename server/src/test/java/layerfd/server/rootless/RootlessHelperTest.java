@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,7 +157,7 @@ class RootlessHelperTest {
         Path dir = Files.createDirectories(WORK.resolve("cp"));
         List<String> entries = new ArrayList<>();
         int n = 0;
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path source = Path.of(entry);
             if (!Files.exists(source)) {
                 continue;
@@ -170,7 +171,7 @@ class RootlessHelperTest {
             entries.add(target.toString());
         }
         Fixtures.run(WORK, "chmod", "-R", "a+rX", WORK.toString());
-        return String.join(java.io.File.pathSeparator, entries);
+        return String.join(File.pathSeparator, entries);
     }
 
     /** Helper JVMs and podman commands of the user, except podman's long-lived pause process (catatonit). */

@@ -30,6 +30,8 @@ public final class HelperProcess implements AutoCloseable {
     static final long START_TIMEOUT_SECONDS = 120;
     /** After the socket closes the helper exits at once; then podman does. */
     static final long STOP_TIMEOUT_SECONDS = 10;
+    /** A failed call waits this long for the connection to finish closing. */
+    static final long CLOSE_NOTICE_SECONDS = 1;
 
     private final ChildProcess child;
     private final JsonRpcConnection connection;
@@ -61,9 +63,9 @@ public final class HelperProcess implements AutoCloseable {
             return new HelperProcess(child, connection, hello.result().path(HelperProtocol.PID).asLong());
         } catch (ExecutionException | TimeoutException | HelperException e) {
             stop(connection, child, 0);
-            throw new HelperException("the userns helper did not start: `" + String.join(" ", argv.subList(0,
-                    Math.min(2, argv.size()))) + " ...` " + exitDescription(child) + " before it answered "
-                    + "(its own messages are on the server's stderr)", e);
+            throw new HelperException("the userns helper did not start: " + argv.getFirst() + " "
+                    + exitDescription(child) + " before the helper answered (its messages are on the server's stderr)",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stop(connection, child, 0);
@@ -76,6 +78,13 @@ public final class HelperProcess implements AutoCloseable {
         try {
             return connection.call(method, params, List.of()).get();
         } catch (ExecutionException e) {
+            // The call fails as soon as the connection ends, a moment before the connection reports itself closed:
+            // wait for that, so isAlive() is already false for the caller deciding about a restart.
+            try {
+                connection.closed().get(CLOSE_NOTICE_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException ignored) {
+                // closed with a protocol error, or not closing at all: isAlive() tells which
+            }
             throw new HelperException("the userns helper (pid " + helperPid + ") died or closed the connection "
                     + "during " + method + ": " + e.getCause().getMessage(), e.getCause());
         }
