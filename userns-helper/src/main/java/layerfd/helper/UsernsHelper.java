@@ -36,10 +36,6 @@ public final class UsernsHelper implements AutoCloseable {
         this.launch = launch;
     }
 
-    public HelperLaunch launch() {
-        return launch;
-    }
-
     /**
      * Opens up to {@link HelperProtocol#MAX_NAMES_PER_REQUEST} {@code names} (clean relative names, see
      * {@link HelperProtocol}), each searched in {@code directories} in order, in one request. The caller owns the
@@ -54,18 +50,22 @@ public final class UsernsHelper implements AutoCloseable {
         HelperProcess helper = running();
         try (Response response = helper.call(HelperProtocol.OPEN_LAYER_FILES, params(directories, names))) {
             if (response.isError()) {
-                throw new HelperException("the userns helper refused to open files in " + directories.getFirst()
+                throw new HelperException("the userns helper could not open files in " + directories.getFirst()
                         + ": " + response.error().message());
             }
             return results(response, names.size());
         } catch (HelperException e) {
             if (!helper.isAlive()) {
-                throw new HelperException(e.getMessage() + "; " + (restarts < MAX_RESTARTS
+                throw new HelperException(e.getMessage() + "; " + (canRestart()
                         ? "it will be restarted for the next request"
                         : "it had already been restarted once and will not be again"), e);
             }
             throw e;
         }
+    }
+
+    private synchronized boolean canRestart() {
+        return restarts < MAX_RESTARTS;
     }
 
     /** Whether a helper process is running now. */
