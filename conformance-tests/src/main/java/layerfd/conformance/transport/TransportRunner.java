@@ -27,7 +27,7 @@ public final class TransportRunner {
         FdChecks fds = new FdChecks(session);
         StreamChecks stream = new StreamChecks(session);
         CheckRunner runner = new CheckRunner();
-        OpenFdTable before = OpenFdTable.snapshot();
+        OpenFdTable before = OpenFdTable.baseline();
 
         runner.run("echo_nested_params", echo::nestedParams);
         runner.run("echo_array_params", echo::arrayParams);
