@@ -1,0 +1,79 @@
+package layerfd.server.testing;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import layerfd.server.store.Fixtures;
+import layerfd.server.store.StoreLocation;
+
+/**
+ * The many-file store of scripts/fixtures/many-files/ (images {@code files700} and {@code files5000}, each one layer),
+ * built on first use with podman's skopeo and cached under {@code /var/tmp/layerfd-fixtures/many-files-<hash>/},
+ * where the hash covers the scripts it depends on. Read only.
+ */
+public final class ManyFilesFixture {
+    public static final String FILES_700 = "localhost/layerfd/files700:1";
+    public static final String FILES_5000 = "localhost/layerfd/files5000:1";
+    public static final int EXTERNAL_700 = 700;
+    public static final int EXTERNAL_5000 = 5000;
+
+    private static Path built;
+
+    private ManyFilesFixture() {}
+
+    public static synchronized StoreLocation location() {
+        if (built == null) {
+            built = build();
+        }
+        Path store = built.resolve("store");
+        return new StoreLocation(store.resolve("graph"), store.resolve("run"), StoreLocation.OVERLAY,
+                Optional.empty(), List.of(), false, List.of());
+    }
+
+    private static Path build() {
+        Fixtures.root(); // the same prerequisites (podman, skopeo, python3, root); skips the test otherwise
+        Path scripts = Fixtures.repositoryRoot().resolve("scripts/fixtures");
+        Path dir = Fixtures.CACHE_ROOT.resolve("many-files-" + hash(scripts.resolve("many-files/build-many-files.sh"),
+                scripts.resolve("many-files/make-many-files-oci.py"), scripts.resolve("make-oci.py")));
+        try (FileChannel lock = FileChannel.open(Path.of(dir + ".build-lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+             FileLock ignored = lock.lock()) {
+            if (!Files.exists(dir.resolve("READY"))) {
+                Path tmp = Path.of(dir + ".tmp-" + ProcessHandle.current().pid());
+                Fixtures.run(Fixtures.CACHE_ROOT, "rm", "-rf", tmp.toString(), dir.toString());
+                Fixtures.run(Fixtures.CACHE_ROOT, scripts.resolve("many-files/build-many-files.sh").toString(),
+                        tmp.toString());
+                Files.move(tmp, dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assumeTrue(Files.exists(dir.resolve("READY")), "many-file fixture not built");
+        return dir;
+    }
+
+    private static String hash(Path... files) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (Path f : files) {
+                sha.update(Files.readAllBytes(f));
+            }
+            return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
