@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -46,6 +47,10 @@ public final class PeerConnection implements AutoCloseable {
     }
 
     public static PeerConnection open(Path path, FdpassOptions options) throws CheckFailed {
+        // Checked first: junixsocket 2.11.1 leaves the new socket's fd open when connect(2) fails.
+        if (!Files.exists(path)) {
+            throw new CheckFailed("cannot connect to " + path + ": no such socket file");
+        }
         try {
             return new PeerConnection(path, FdpassSocket.connect(path, options));
         } catch (IOException e) {
