@@ -34,6 +34,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every method's success and error paths against a real server process serving the root/overlay fixture store
@@ -42,7 +43,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServerMethodsTest {
     private StoreLocation location;
-    private Path dir;
+    @TempDir
+    Path dir;
     private ServerProcess server;
     private JavaClient client;
     private ImageRecord base;
@@ -55,7 +57,6 @@ class ServerMethodsTest {
             base = s.resolveImage(Fixtures.BASE);
             baseLayers = s.imageLayers(base);
         }
-        dir = Files.createTempDirectory("layerfd-methods");
         server = ServerProcess.start(dir.resolve("layerfd.sock"), location);
         client = JavaClient.connect(server.socket());
     }
