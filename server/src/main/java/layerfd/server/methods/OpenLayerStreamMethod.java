@@ -83,8 +83,7 @@ final class OpenLayerStreamMethod implements MethodHandler {
         result.put(Results.STREAM_SIZE, built.streamSize());
         result.put(Results.FILES, stream.files());
         result.put(Results.MAX_FDS, stream.maxFds());
-        ObjectNode layerJson = ImageJson.layer(layer);
-        result.set(Results.DIFF_DIGEST, layerJson.get(Results.DIFF_DIGEST));
+        ImageJson.putOptional(result, Results.DIFF_DIGEST, layer.diffDigest());
         result.put(Results.DIFF_SIZE, layer.diffSize());
         return result;
     }
