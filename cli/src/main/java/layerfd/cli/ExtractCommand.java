@@ -1,11 +1,24 @@
 package layerfd.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import layerfd.client.ImageDetails;
+import layerfd.client.ImageExtraction;
+import layerfd.client.LayerfdClient;
+import layerfd.client.apply.ApplyOptions;
+import layerfd.client.apply.ApplyStatistics;
+import layerfd.client.apply.ExtractProgress;
+import layerfd.client.config.PolicyConfig;
+import layerfd.client.config.PolicyDecision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -30,7 +43,44 @@ final class ExtractCommand implements Callable<Integer> {
     JsonOption json;
 
     @Override
-    public Integer call() {
-        return NotBuiltYet.answer(spec, 6);
+    public Integer call() throws Exception {
+        PolicyDecision policy;
+        try {
+            policy = PolicyConfig.system().decide(Optional.ofNullable(config), Optional.ofNullable(unified));
+        } catch (layerfd.client.config.ConfigException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        ApplyOptions options = ApplyOptions.defaults().withReflinkPolicy(policy.policy());
+        ImageExtraction.Result result;
+        try (LayerfdClient client = LayerfdClient.connect(socket.resolve())) {
+            ImageDetails details = client.inspect(image);
+            ExtractProgress progress = TerminalProgress.forLayers("extract", details.layers(), json.json);
+            try {
+                result = ImageExtraction.extract(client, details, destination, options, verify, progress);
+            } finally {
+                TerminalProgress.finish(progress);
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        ApplyStatistics s = result.statistics();
+        if (json.json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("image", result.image().id());
+            doc.put("destination", destination.toAbsolutePath().toString());
+            doc.put("layers", result.image().layers().size());
+            doc.put("policy", policy.policy().configName());
+            doc.put("policySource", policy.source());
+            doc.put("verified", result.verified());
+            doc.put("statistics", s);
+            JsonOutput.print(out, doc);
+        } else {
+            out.printf("extracted %s (%d layers) into %s%n", result.image().id(), result.image().layers().size(),
+                    destination);
+            out.printf("%d files: %s reflinked, %s copied, %s inline; %d directories, %d links, %d whiteouts%n",
+                    s.files(), Sizes.human(s.bytesReflinked()), Sizes.human(s.bytesCopied()),
+                    Sizes.human(s.bytesInline()), s.directories(), s.links(), s.whiteouts());
+            out.flush();
+        }
+        return ExitCodes.OK;
     }
 }

@@ -15,13 +15,6 @@ class CommandLineTest {
     /** The verbs of api-contract.md §4 not built yet, each with arguments that parse (serve: ServeCommandTest). */
     static List<List<String>> contractCommands() {
         return List.of(
-                List.of("images", "--json"),
-                List.of("inspect", "alpine"),
-                List.of("export", "abc", "-o", "/tmp/x.tar"),
-                List.of("extract", "alpine", "/tmp/dest", "--unified", "enabled-with-copy", "--verify"),
-                List.of("import", "alpine", "--repo", "/tmp/repo"),
-                List.of("fsck", "--repo", "/tmp/repo", "--repair", "--json"),
-                List.of("status", "--json"),
                 List.of("conformance", "transport", "--socket", "/tmp/s"),
                 List.of("conformance", "server", "--socket", "/tmp/s", "--image", "alpine"));
     }
@@ -55,6 +48,28 @@ class CommandLineTest {
         Run r = run(args.toArray(String[]::new));
         assertEquals(2, r.exit(), r.err());
         assertTrue(r.err().matches("(?s)layerfd .*: not built yet \\(tracked in issue #\\d\\)\\R"), r.err());
+    }
+
+    @Test
+    void clientCommandsWithoutAServerFailClearly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String socket = dir.resolve("none.sock").toString();
+        for (String[] args : List.of(new String[] {"images", "--socket", socket},
+                new String[] {"inspect", "alpine", "--socket", socket, "--json"},
+                new String[] {"extract", "alpine", dir.resolve("dest").toString(), "--socket", socket},
+                new String[] {"export", "abc", "-o", dir.resolve("x.tar").toString(), "--socket", socket})) {
+            Run r = run(args);
+            assertEquals(1, r.exit(), r.err());
+            assertEquals("layerfd " + args[0] + ": " + socket
+                    + ": no layerfd server socket (is `layerfd serve` running? --socket names another)\n", r.err());
+        }
+    }
+
+    @Test
+    void unknownReflinkPolicyIsAUsageError() {
+        Run r = run("extract", "alpine", "/tmp/dest", "--unified", "reflink");
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().startsWith("--unified: unknown unified storage policy 'reflink' (expected one of "
+                + "enabled-with-copy, enabled, disabled)"), r.err());
     }
 
     @Test
