@@ -53,14 +53,14 @@ class ManyFilesTest {
     private LayerRecord layer5000;
 
     @BeforeAll
-    void startServer() throws IOException {
+    void startServer(@TempDir Path classDir) throws IOException {
         location = ManyFilesFixture.location();
         try (StoreSnapshot s = Store.open(location).readLocked()) {
             layer700 = s.imageLayers(s.resolveImage(ManyFilesFixture.FILES_700)).getLast();
             layer5000 = s.imageLayers(s.resolveImage(ManyFilesFixture.FILES_5000)).getLast();
         }
         // A per-response cap between the two layers: 700 fit in one response, 5000 must be windowed.
-        server = ServerProcess.start(dir.resolve("layerfd.sock"), location, "--max-fds-per-response", "1000");
+        server = ServerProcess.start(classDir.resolve("layerfd.sock"), location, "--max-fds-per-response", "1000");
     }
 
     @AfterAll

@@ -43,15 +43,13 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServerMethodsTest {
     private StoreLocation location;
-    @TempDir
-    Path dir;
     private ServerProcess server;
     private JavaClient client;
     private ImageRecord base;
     private List<LayerRecord> baseLayers;
 
     @BeforeAll
-    void startServer() throws IOException {
+    void startServer(@TempDir Path dir) throws IOException {
         location = Fixtures.location(Fixtures.ROOT_OVERLAY);
         try (StoreSnapshot s = Store.open(location).readLocked()) {
             base = s.resolveImage(Fixtures.BASE);
