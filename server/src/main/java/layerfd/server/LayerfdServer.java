@@ -86,11 +86,6 @@ public final class LayerfdServer implements AutoCloseable {
         return listener.path();
     }
 
-    /** Clients connected now. */
-    public int connectedClients() {
-        return sessions.size();
-    }
-
     private void acceptLoop() {
         while (!stopping.get()) {
             FdpassSocket socket;

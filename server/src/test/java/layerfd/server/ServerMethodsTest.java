@@ -42,6 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServerMethodsTest {
+    /** More than one sendmsg batch, so the server receives them in several reads. */
+    private static final int SENT_FDS = 300;
     private StoreLocation location;
     private ServerProcess server;
     private JavaClient client;
@@ -215,6 +217,19 @@ class ServerMethodsTest {
             assertEquals(SplitFdStreamFormat.MEDIA_TYPE, response.result().get("mediaType").textValue());
             assertEquals(layer.diffDigest().orElseThrow(), JavaClient.reassemble(response.fds()).sha256());
         }
+    }
+
+    @Test
+    void fdsSentToTheServerAreClosedAtOnce() throws Exception {
+        int baseline = server.settleFds(0);
+        List<OwnedFd> sent = new ArrayList<>();
+        for (int i = 0; i < SENT_FDS; i++) {
+            sent.add(MemFd.create("sent-to-server"));
+        }
+        try (Response response = JavaClient.await(client.callAsync(Methods.INITIALIZE, params(), sent))) {
+            assertFalse(response.isError(), () -> String.valueOf(response.error()));
+        }
+        assertEquals(baseline, server.settleFds(baseline), "the server keeps none of the fds it was sent");
     }
 
     @Test

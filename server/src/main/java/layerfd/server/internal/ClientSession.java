@@ -123,8 +123,9 @@ public final class ClientSession {
     }
 
     private void start(Request request) throws InterruptedException {
+        // No method of this server takes fds: whatever a client sends is closed at once, before any waiting.
+        request.close();
         if (draining) {
-            request.close();
             send(Response.failure(request.id(), new RpcError(ErrorCodes.INTERNAL_ERROR, request.method()
                     + ": layerfd is shutting down; connect again to the next instance")));
             return;
@@ -232,14 +233,6 @@ public final class ClientSession {
         } finally {
             lock.unlock();
         }
-    }
-
-    public long number() {
-        return number;
-    }
-
-    public PeerCredentials peer() {
-        return peer;
     }
 
     /**

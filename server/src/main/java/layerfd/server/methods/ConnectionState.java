@@ -33,16 +33,6 @@ public final class ConnectionState implements AutoCloseable {
         return fds;
     }
 
-    /** Descriptors reserved for responses not sent yet (for tests and logs). */
-    public int fdsInFlight() {
-        return fds.inUse();
-    }
-
-    /** Windowed streams open now. */
-    public int openStreams() {
-        return windowed.size();
-    }
-
     /** Takes one of the connection's stream slots, or fails with -32006 naming the limit. */
     void acquireStreamSlot(String what) throws RpcException {
         while (true) {

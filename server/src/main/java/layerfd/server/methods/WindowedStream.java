@@ -15,7 +15,7 @@ import layerfd.server.stream.NamedFiles;
  * after another (a ReadLayerFiles waits until the previous window has been sent), so the server never holds more
  * than {@code maxFds} of its content fds.
  */
-final class WindowedStream implements AutoCloseable {
+final class WindowedStream {
     private final String token;
     private final LayerContent content;
     private final NamedFiles files;
@@ -71,10 +71,5 @@ final class WindowedStream implements AutoCloseable {
             return true;
         }
         return false;
-    }
-
-    @Override
-    public void close() {
-        closeOnce();
     }
 }
