@@ -101,6 +101,23 @@ class ServerLifecycleTest {
     }
 
     @Test
+    void aClientPastTheConnectionLimitGetsMinus32006AndIsClosed() throws Exception {
+        try (ServerProcess server = ServerProcess.start(dir.resolve("layerfd.sock"),
+                Fixtures.location(Fixtures.ROOT_OVERLAY), "--max-connections", "1");
+             JavaClient first = JavaClient.connect(server.socket())) {
+            assertEquals(Methods.PROTOCOL_VERSION, first.result(Methods.INITIALIZE, params()).get("protocolVersion")
+                    .intValue());
+            JsonNode second = PythonClient.run(server.socket(), "first-message");
+            assertEquals(ErrorCodes.RESOURCE_LIMIT_REACHED, second.get("response").get("error").get("code").intValue());
+            assertTrue(second.get("closed_after").booleanValue());
+            assertTrue(first.isOpen(), "the connection within the limit is served on");
+            assertEquals(Methods.PROTOCOL_VERSION, first.result(Methods.INITIALIZE, params()).get("protocolVersion")
+                    .intValue());
+            assertEquals(0, server.stop(), server.log());
+        }
+    }
+
+    @Test
     void serverFdCountIsStableAfterHundredsOfRequestsAndAbandonedClients() throws Exception {
         StoreLocation location = ManyFilesFixture.location();
         LayerRecord layer;

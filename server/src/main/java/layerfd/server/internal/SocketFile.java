@@ -62,12 +62,13 @@ public final class SocketFile {
         }
         // The JDK's own AF_UNIX channel reports ECONNREFUSED as ConnectException; any other failure (EACCES, ...)
         // propagates and the file is left alone.
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
-            throw new FileAlreadyExistsException(path.toString(), null,
-                    "another server is listening on this socket");
+        try {
+            SocketChannel.open(UnixDomainSocketAddress.of(path)).close();
         } catch (ConnectException refused) {
             // A socket file nobody listens on any more (left by a crash).
             Files.delete(path);
+            return;
         }
+        throw new FileAlreadyExistsException(path.toString(), null, "another server is listening on this socket");
     }
 }

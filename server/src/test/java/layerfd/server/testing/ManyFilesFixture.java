@@ -61,27 +61,37 @@ public final class ManyFilesFixture {
     private static Path build(boolean huge) {
         Fixtures.root(); // the same prerequisites (podman, skopeo, python3, root); skips the test otherwise
         Path scripts = Fixtures.repositoryRoot().resolve("scripts/fixtures");
-        Path dir = Fixtures.CACHE_ROOT.resolve((huge ? "many-files-huge-" : "many-files-") + hash(scripts.resolve("many-files/build-many-files.sh"),
-                scripts.resolve("many-files/make-many-files-oci.py"), scripts.resolve("make-oci.py")));
+        String hash = hash(scripts.resolve("many-files/build-many-files.sh"),
+                scripts.resolve("many-files/make-many-files-oci.py"), scripts.resolve("make-oci.py"));
+        Path dir = Fixtures.CACHE_ROOT.resolve((huge ? "many-files-huge-" : "many-files-") + hash);
+        // Several test JVMs may want the store at once: one builds it, the others wait on the lock.
         try (FileChannel lock = FileChannel.open(Path.of(dir + ".build-lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
-             FileLock ignored = lock.lock()) {
-            if (!Files.exists(dir.resolve("READY"))) {
-                Path tmp = Path.of(dir + ".tmp-" + ProcessHandle.current().pid());
-                Fixtures.run(Fixtures.CACHE_ROOT, "rm", "-rf", tmp.toString(), dir.toString());
-                String script = scripts.resolve("many-files/build-many-files.sh").toString();
-                if (huge) {
-                    Fixtures.run(Fixtures.CACHE_ROOT, script, tmp.toString(), HUGE_FLAG);
-                } else {
-                    Fixtures.run(Fixtures.CACHE_ROOT, script, tmp.toString());
+                StandardOpenOption.WRITE)) {
+            FileLock held = lock.lock();
+            try {
+                if (!Files.exists(dir.resolve("READY"))) {
+                    buildInto(scripts, dir, huge);
                 }
-                Files.move(tmp, dir);
+            } finally {
+                held.release();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         assumeTrue(Files.exists(dir.resolve("READY")), "many-file fixture not built");
         return dir;
+    }
+
+    private static void buildInto(Path scripts, Path dir, boolean huge) throws IOException {
+        Path tmp = Path.of(dir + ".tmp-" + ProcessHandle.current().pid());
+        Fixtures.run(Fixtures.CACHE_ROOT, "rm", "-rf", tmp.toString(), dir.toString());
+        String script = scripts.resolve("many-files/build-many-files.sh").toString();
+        if (huge) {
+            Fixtures.run(Fixtures.CACHE_ROOT, script, tmp.toString(), HUGE_FLAG);
+        } else {
+            Fixtures.run(Fixtures.CACHE_ROOT, script, tmp.toString());
+        }
+        Files.move(tmp, dir);
     }
 
     private static String hash(Path... files) {
