@@ -177,6 +177,26 @@ class EndToEndTest {
         assertEquals(0, layerfd("fsck", "--repo", repo.toString()).exit());
     }
 
+    @Test
+    void theDocumentedSdkExampleRunsAsWritten() throws Exception {
+        Path example = Fixtures.repositoryRoot().resolve("docs/examples/ExportImage.java");
+        Path out = dir.resolve("example-out");
+        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                example.toString(), socket.toString(), Fixtures.BASE, out.toString())
+                .redirectErrorStream(true).start();
+        String printed = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), printed);
+        JsonNode layers = json("inspect", Fixtures.BASE, "--json").path("layers");
+        assertEquals(layers.size(), printed.lines().count(), printed);
+        for (JsonNode layer : layers) {
+            String id = layer.path("id").asText();
+            assertTrue(printed.contains(id + " " + layer.path("diffDigest").asText() + " " + layer.path("diffSize")),
+                    printed);
+            assertEquals(layer.path("diffDigest").asText(), sha256(out.resolve(id + ".tar")));
+        }
+    }
+
     /**
      * The manifest less two things overlayfs shows that are not the image's: the root directory (overlay shows the
      * top layer's diff directory, whose mode containers-storage chose, when that layer's tar has no "./" entry) and
