@@ -64,7 +64,7 @@ class LayerStreamsTest {
             for (long threshold : List.of(0L, 4096L, EVERYTHING_INLINE)) {
                 try (LayerContent content = open(layer);
                      HeldFiles files = new HeldFiles(layer.id(), Integer.MAX_VALUE, UNLIMITED)) {
-                    BuiltStream built = LayerStreams.build(content, threshold, files);
+                    BuiltStream built = LayerStreams.build(content, content.files(), threshold, files);
                     List<OwnedFd> fds = new ArrayList<>();
                     fds.add(built.memfd());
                     fds.addAll(files.take());
@@ -95,7 +95,7 @@ class LayerStreamsTest {
         LayerRecord layer = baseLayers().getFirst();
         try (LayerContent content = open(layer);
              HeldFiles files = new HeldFiles(layer.id(), Integer.MAX_VALUE, UNLIMITED);
-             BuiltStream built = LayerStreams.build(content, 4096, files)) {
+             BuiltStream built = LayerStreams.build(content, content.files(), 4096, files)) {
             int fd = built.memfd().get();
             assertEquals("/memfd:" + LayerStreams.MEMFD_NAME + " (deleted)",
                     Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString());
@@ -113,7 +113,7 @@ class LayerStreamsTest {
         try (LayerContent content = open(layer);
              HeldFiles files = new HeldFiles(layer.id(), 1, UNLIMITED)) {
             LimitExceededException e = assertThrows(LimitExceededException.class,
-                    () -> LayerStreams.build(content, 0, files));
+                    () -> LayerStreams.build(content, content.files(), 0, files));
             assertTrue(e.getMessage().contains("OpenLayerStream") && e.getMessage().contains(layer.id()),
                     e.getMessage());
         }
@@ -125,7 +125,7 @@ class LayerStreamsTest {
         LayerRecord layer = baseLayers().getFirst();
         NamedFiles named = new NamedFiles();
         try (LayerContent content = open(layer);
-             BuiltStream built = LayerStreams.build(content, 0, named)) {
+             BuiltStream built = LayerStreams.build(content, content.files(), 0, named)) {
             List<OwnedFd> fds = new ArrayList<>();
             fds.add(built.memfd().dup());
             for (int i = 0; i < named.count(); i++) {
