@@ -235,26 +235,27 @@ class ServerMethodsTest {
     @Test
     void everyRequestIsLoggedOnceWithMethodIdDurationAndFds() throws Exception {
         LayerRecord layer = baseLayers.getFirst();
-        int before = server.events("request").size();
         try (Response response = client.call(Methods.GET_SPLIT_FD_STREAM, params("layerId", layer.id()))) {
             assertFalse(response.isError());
-            int fds = response.fds().size();
-            String line = awaitRequestLines(before + 1).getLast();
-            assertTrue(line.contains(" method=GetSplitFDStream ") && line.contains(" fds=" + fds + " ")
-                    && line.contains(" outcome=ok") && line.matches(".* ms=\\d+ .*") && line.contains(" id="),
-                    line);
+            String marker = " method=GetSplitFDStream id=" + response.id() + " ";
+            List<String> lines = awaitRequestLines(marker);
+            assertEquals(1, lines.size(), lines.toString());
+            String line = lines.getFirst();
+            assertTrue(line.contains(" fds=" + response.fds().size() + " ") && line.contains(" outcome=ok")
+                    && line.matches(".* ms=\\d+ .*"), line);
         }
     }
 
-    private List<String> awaitRequestLines(int count) throws InterruptedException {
+    /** The request log lines containing {@code marker}, waiting for the first (it is written after the send). */
+    private List<String> awaitRequestLines(String marker) throws InterruptedException {
         for (int i = 0; i < 250; i++) {
-            List<String> lines = server.events("request");
-            if (lines.size() >= count) {
+            List<String> lines = server.events("request").stream().filter(l -> l.contains(marker)).toList();
+            if (!lines.isEmpty()) {
                 return lines;
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("no request log line:\n" + server.log());
+        throw new AssertionError("no request log line with '" + marker + "':\n" + server.log());
     }
 
     private String ambiguousPrefix() throws IOException {

@@ -161,6 +161,10 @@ public final class ClientSession {
         // MethodTable.process closes the request and every fd it carried before returning (fds sent to the server
         // are never kept).
         Response response = scope.run(() -> methods.process(request));
+        if (response.isError()) {
+            // An error carries no fds: whatever the request held is free before the client can see the answer.
+            scope.responseDone();
+        }
         int fds = response.fds().size();
         String outcome = response.isError() ? "error" : "ok";
         try {
