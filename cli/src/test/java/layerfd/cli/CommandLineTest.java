@@ -6,18 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 class CommandLineTest {
-    /** The verbs of api-contract.md §4, each with arguments that parse. */
-    static List<List<String>> contractCommands() {
-        return List.of(
-                List.of("serve"));
-    }
-
     private record Run(int exit, String out, String err) {}
 
     private static Run run(String... args) {
@@ -39,14 +31,6 @@ class CommandLineTest {
             assertTrue(r.out().lines().anyMatch(l -> l.trim().startsWith(verb + " ")), verb + " missing in:\n" + r.out());
         }
         assertTrue(r.out().contains("Exit codes: 0 ok, 1 operation failed, 2 usage error."));
-    }
-
-    @ParameterizedTest
-    @MethodSource("contractCommands")
-    void commandsNotBuiltYetSaySoAndExit2(List<String> args) {
-        Run r = run(args.toArray(String[]::new));
-        assertEquals(2, r.exit(), r.err());
-        assertTrue(r.err().matches("(?s)layerfd .*: not built yet \\(tracked in issue #\\d\\)\\R"), r.err());
     }
 
     @Test
