@@ -1,11 +1,25 @@
 package layerfd.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import layerfd.client.ImageDetails;
+import layerfd.client.LayerfdClient;
+import layerfd.client.ServerImages;
+import layerfd.client.config.ConfigException;
+import layerfd.client.config.PolicyConfig;
+import layerfd.client.config.PolicyDecision;
+import layerfd.client.objects.ImportOptions;
+import layerfd.client.objects.ImportStatistics;
+import layerfd.client.objects.ObjectStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -17,6 +31,9 @@ final class ImportCommand implements Callable<Integer> {
     String image;
     @Option(names = "--repo", paramLabel = "DIR", required = true, description = "Object store directory.")
     Path repo;
+    @Option(names = "--unified", paramLabel = "POLICY",
+            description = "enabled | enabled-with-copy | disabled (overrides the config file).")
+    String unified;
     @Option(names = "--config", paramLabel = "FILE", description = "layerfd/bootc TOML config with [install.storage].")
     Path config;
     @Mixin
@@ -25,7 +42,35 @@ final class ImportCommand implements Callable<Integer> {
     JsonOption json;
 
     @Override
-    public Integer call() {
-        return NotBuiltYet.answer(spec, 6);
+    public Integer call() throws Exception {
+        PolicyDecision policy;
+        try {
+            policy = PolicyConfig.system().decide(Optional.ofNullable(config), Optional.ofNullable(unified));
+        } catch (ConfigException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        ImageDetails details;
+        ImportStatistics stats;
+        try (LayerfdClient client = LayerfdClient.connect(socket.resolve())) {
+            details = client.inspect(image);
+            stats = ObjectStore.at(repo).importImage(ServerImages.describe(details),
+                    ServerImages.layerSources(client, details, false),
+                    ImportOptions.defaults().withReflinkPolicy(policy.policy()));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json.json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("image", details.id());
+            doc.put("repo", repo.toAbsolutePath().toString());
+            doc.put("policy", policy.policy().configName());
+            doc.put("statistics", stats);
+            doc.put("summary", stats.summary());
+            JsonOutput.print(out, doc);
+        } else {
+            out.println("imported " + details.id() + " into " + repo);
+            out.println(stats.summary());
+            out.flush();
+        }
+        return ExitCodes.OK;
     }
 }

@@ -1,15 +1,12 @@
 package layerfd.client;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import layerfd.client.apply.ApplyOptions;
 import layerfd.client.apply.ApplyStatistics;
 import layerfd.client.apply.ExtractProgress;
 import layerfd.client.apply.ImageExtractor;
-import layerfd.client.apply.LayerInput;
 import layerfd.client.apply.LayerSource;
 
 /**
@@ -28,41 +25,8 @@ public final class ImageExtraction {
      */
     public static Result extract(LayerfdClient client, ImageDetails details, Path destination, ApplyOptions options,
                                  boolean verify, ExtractProgress progress) throws IOException {
-        List<LayerSource> layers = new ArrayList<>();
-        for (ImageDetails.LayerInfo layer : details.layers()) {
-            layers.add(new LayerSource(layer.id(), () -> open(client, layer, verify)));
-        }
+        List<LayerSource> layers = ServerImages.layerSources(client, details, verify);
         ApplyStatistics statistics = ImageExtractor.extract(layers, destination, options, progress);
         return new Result(details, statistics, verify);
-    }
-
-    private static LayerInput open(LayerfdClient client, ImageDetails.LayerInfo layer, boolean verify)
-            throws IOException {
-        LayerStream stream = client.openLayer(layer.id());
-        try {
-            if (verify) {
-                stream.writeTar(OutputStream.nullOutputStream(), layer.diffDigest(), layer.diffSize());
-            }
-            LayerInput pieces = stream.asLayerInput();
-            LayerStream owned = stream;
-            stream = null;
-            return new LayerInput() {
-                @Override
-                public layerfd.client.apply.Piece next() throws IOException {
-                    return pieces.next();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    try (owned) {
-                        pieces.close();
-                    }
-                }
-            };
-        } finally {
-            if (stream != null) {
-                stream.close();
-            }
-        }
     }
 }

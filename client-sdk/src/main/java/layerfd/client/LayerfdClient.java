@@ -13,7 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import layerfd.client.internal.AllContentFds;
+import layerfd.client.internal.WindowedContentFds;
 import layerfd.linux.OwnedFd;
+import layerfd.protocol.Methods;
 import layerfd.protocol.fdpass.FdpassSocket;
 import layerfd.protocol.jsonrpc.JsonRpcConnection;
 import layerfd.protocol.jsonrpc.MethodTable;
@@ -63,7 +66,7 @@ public final class LayerfdClient implements AutoCloseable {
     }
 
     public ServerInfo initialize() throws IOException {
-        JsonNode r = result(call(WireNames.INITIALIZE, JSON.objectNode()), WireNames.INITIALIZE);
+        JsonNode r = result(call(Methods.INITIALIZE, JSON.objectNode()), Methods.INITIALIZE);
         JsonNode store = r.path("store");
         List<String> features = new ArrayList<>();
         r.path("features").forEach(f -> features.add(f.asText()));
@@ -74,7 +77,7 @@ public final class LayerfdClient implements AutoCloseable {
     }
 
     public List<ImageSummary> images() throws IOException {
-        JsonNode r = result(call(WireNames.LIST_IMAGES, JSON.objectNode()), WireNames.LIST_IMAGES);
+        JsonNode r = result(call(Methods.LIST_IMAGES, JSON.objectNode()), Methods.LIST_IMAGES);
         List<ImageSummary> images = new ArrayList<>();
         for (JsonNode i : r.path("images")) {
             images.add(new ImageSummary(i.path("id").asText(), strings(i.path("names")), text(i, "digest"),
@@ -86,7 +89,7 @@ public final class LayerfdClient implements AutoCloseable {
     /** Resolves {@code image} (id, unique id prefix, name or manifest digest) and describes it. */
     public ImageDetails inspect(String image) throws IOException {
         ObjectNode params = JSON.objectNode().put("image", image);
-        JsonNode r = result(call(WireNames.INSPECT_IMAGE, params), WireNames.INSPECT_IMAGE);
+        JsonNode r = result(call(Methods.INSPECT_IMAGE, params), Methods.INSPECT_IMAGE);
         List<ImageDetails.LayerInfo> layers = new ArrayList<>();
         for (JsonNode l : r.path("layers")) {
             layers.add(new ImageDetails.LayerInfo(l.path("id").asText(), text(l, "parent"), text(l, "diffDigest"),
@@ -98,14 +101,54 @@ public final class LayerfdClient implements AutoCloseable {
 
     /** Streams one layer with {@code GetSplitFDStream}: all of its content fds at once (1+K in one response). */
     public LayerStream openLayer(String layerId) throws IOException {
-        Response response = call(WireNames.GET_SPLIT_FD_STREAM, JSON.objectNode().put("layerId", layerId));
+        Response response = call(Methods.GET_SPLIT_FD_STREAM, JSON.objectNode().put("layerId", layerId));
         try (response) {
-            JsonNode r = result(response, WireNames.GET_SPLIT_FD_STREAM);
+            JsonNode r = result(response, Methods.GET_SPLIT_FD_STREAM);
             List<OwnedFd> fds = takeFds(response);
             if (fds.isEmpty()) {
-                throw new IOException(WireNames.GET_SPLIT_FD_STREAM + " of " + layerId + " came without a stream fd");
+                throw new IOException(Methods.GET_SPLIT_FD_STREAM + " of " + layerId + " came without a stream fd");
             }
-            return new LayerStream(layerId, fds.get(0), fds.subList(1, fds.size()), r.path("streamSize").asLong());
+            return new LayerStream(layerId, fds.get(0), new AllContentFds(fds.subList(1, fds.size())),
+                    r.path("streamSize").asLong(), Optional.empty(), -1, () -> { });
+        }
+    }
+
+    /**
+     * Streams one layer with {@code OpenLayerStream}: the stream now, its content fds later, never more than
+     * {@code maxFds} at once (for layers with more files than this process may hold open). The layer's
+     * diff-digest comes with it, so {@link LayerStream#writeTar} always verifies.
+     */
+    public LayerStream openLayerWindowed(String layerId, int maxFds) throws IOException {
+        ObjectNode params = JSON.objectNode().put(Methods.Params.LAYER, layerId).put(Methods.Params.MAX_FDS, maxFds);
+        Response response = call(Methods.OPEN_LAYER_STREAM, params);
+        try (response) {
+            JsonNode r = result(response, Methods.OPEN_LAYER_STREAM);
+            List<OwnedFd> fds = takeFds(response);
+            if (fds.size() != 1) {
+                fds.forEach(OwnedFd::close);
+                throw new IOException(Methods.OPEN_LAYER_STREAM + " of " + layerId + " sent " + fds.size()
+                        + " fds, not the one stream fd");
+            }
+            String token = r.path(Methods.Results.STREAM).asText();
+            WindowedContentFds contents = new WindowedContentFds(this::callForFds, token,
+                    r.path(Methods.Results.FILES).asInt(), r.path(Methods.Results.MAX_FDS).asInt(maxFds));
+            return new LayerStream(layerId, fds.get(0), contents, r.path(Methods.Results.STREAM_SIZE).asLong(),
+                    text(r, Methods.Results.DIFF_DIGEST), r.path(Methods.Results.DIFF_SIZE).asLong(-1),
+                    () -> closeStream(token));
+        }
+    }
+
+    private List<OwnedFd> callForFds(String method, ObjectNode params) throws IOException {
+        try (Response response = call(method, params)) {
+            result(response, method);
+            return takeFds(response);
+        }
+    }
+
+    private void closeStream(String token) throws IOException {
+        try (Response response = call(Methods.CLOSE_LAYER_STREAM,
+                JSON.objectNode().put(Methods.Params.STREAM, token))) {
+            result(response, Methods.CLOSE_LAYER_STREAM);
         }
     }
 

@@ -22,6 +22,7 @@ import layerfd.server.internal.SocketFile;
 import layerfd.server.methods.ConnectionState;
 import layerfd.server.methods.ServiceContext;
 import layerfd.server.methods.ServiceMethods;
+import layerfd.server.rootless.ContentOpeners;
 import layerfd.server.store.Store;
 
 /**
@@ -39,6 +40,8 @@ public final class LayerfdServer implements AutoCloseable {
 
     private final ServerOptions options;
     private final FdpassServerSocket listener;
+    /** Direct file access, or the userns helper for a rootless store (started on first use; docs/rootless.md). */
+    private final ContentOpeners openers;
     private final ServiceContext context;
     private final EventLog log;
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
@@ -46,10 +49,12 @@ public final class LayerfdServer implements AutoCloseable {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private LayerfdServer(ServerOptions options, FdpassServerSocket listener, Store store, EventLog log) {
+    private LayerfdServer(ServerOptions options, FdpassServerSocket listener, Store store, ContentOpeners openers,
+                          EventLog log) {
         this.options = options;
         this.listener = listener;
-        this.context = new ServiceContext(store, options.inlineThreshold(), options.limits(), version());
+        this.openers = openers;
+        this.context = new ServiceContext(store, openers, options.inlineThreshold(), options.limits(), version());
         this.log = log;
     }
 
@@ -61,16 +66,18 @@ public final class LayerfdServer implements AutoCloseable {
     /** Starts serving: opens the store, binds or takes over the socket, and accepts on a thread of its own. */
     public static LayerfdServer start(ServerOptions options, PrintStream logStream) throws IOException {
         Store store = Store.open(options.store());
+        ContentOpeners openers = ContentOpeners.forStore(options.store());
         FdpassServerSocket listener = switch (options.listen()) {
             case ListenOn.SocketFile file -> SocketFile.bind(file.path(), options.transport());
             case ListenOn.Inherited inherited -> FdpassServerSocket.inherit(OwnedFd.adopt(inherited.fd()),
                     inherited.path(), options.transport());
         };
         EventLog log = new EventLog(logStream, Clock.systemUTC());
-        LayerfdServer server = new LayerfdServer(options, listener, store, log);
+        LayerfdServer server = new LayerfdServer(options, listener, store, openers, log);
         log.log("listening", "socket", listener.path(), "inherited", options.listen() instanceof ListenOn.Inherited,
                 "graphRoot", options.store().graphRoot(), "runRoot", options.store().runRoot(),
-                "driver", options.store().driver(), "allow", options.access(), "version", server.context.version(),
+                "driver", options.store().driver(), "helper", openers.helperInUse(), "allow", options.access(),
+                "version", server.context.version(),
                 "pid", ProcessHandle.current().pid());
         Thread.ofPlatform().name("layerfd-accept").daemon(false).start(server::acceptLoop);
         return server;
@@ -84,11 +91,6 @@ public final class LayerfdServer implements AutoCloseable {
 
     public Path socketPath() {
         return listener.path();
-    }
-
-    /** Clients connected now. */
-    public int connectedClients() {
-        return sessions.size();
     }
 
     private void acceptLoop() {
@@ -182,6 +184,7 @@ public final class LayerfdServer implements AutoCloseable {
             clean = false;
         }
         List.copyOf(sessions).forEach(ClientSession::close);
+        openers.close();
         log.log("stopped", "drained", clean);
         stopped.countDown();
     }

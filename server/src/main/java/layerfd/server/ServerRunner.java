@@ -43,8 +43,8 @@ public final class ServerRunner {
     }
 
     /**
-     * Starts the server and blocks until SIGTERM or SIGINT has shut it down cleanly (api-contract §2; docs/operations.md):
-     * no new connections, running requests finish within the grace period, connections closed, socket file
+     * Starts the server and blocks until SIGTERM or SIGINT has shut it down cleanly (docs/operations.md): no new
+     * connections, running requests finish within the grace period, connections closed, socket file
      * removed. Returns {@link #EXIT_OK}.
      */
     public static int runUntilStopped(ServerOptions options) throws IOException, InterruptedException {

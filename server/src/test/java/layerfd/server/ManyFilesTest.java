@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
@@ -44,21 +45,22 @@ class ManyFilesTest {
     private static final int WINDOW = 200;
     private static final int SMALL_WINDOW = 5;
 
+    @TempDir
+    Path dir;
     private StoreLocation location;
     private ServerProcess server;
     private LayerRecord layer700;
     private LayerRecord layer5000;
 
     @BeforeAll
-    void startServer() throws IOException {
+    void startServer(@TempDir Path classDir) throws IOException {
         location = ManyFilesFixture.location();
         try (StoreSnapshot s = Store.open(location).readLocked()) {
             layer700 = s.imageLayers(s.resolveImage(ManyFilesFixture.FILES_700)).getLast();
             layer5000 = s.imageLayers(s.resolveImage(ManyFilesFixture.FILES_5000)).getLast();
         }
-        Path dir = Files.createTempDirectory("layerfd-many");
         // A per-response cap between the two layers: 700 fit in one response, 5000 must be windowed.
-        server = ServerProcess.start(dir.resolve("layerfd.sock"), location, "--max-fds-per-response", "1000");
+        server = ServerProcess.start(classDir.resolve("layerfd.sock"), location, "--max-fds-per-response", "1000");
     }
 
     @AfterAll
@@ -183,8 +185,7 @@ class ManyFilesTest {
 
     @Test
     void streamSlotsPerConnectionAreBounded() throws Exception {
-        Path dir = Files.createTempDirectory("layerfd-slots");
-        try (ServerProcess limited = ServerProcess.start(dir.resolve("layerfd.sock"), location,
+        try (ServerProcess limited = ServerProcess.start(dir.resolve("limited.sock"), location,
                 "--max-streams", "1", "--max-fds-in-flight", "100");
              JavaClient client = JavaClient.connect(limited.socket())) {
             RpcError fds = client.error(Methods.GET_SPLIT_FD_STREAM, params("layerId", layer700.id()));
@@ -201,7 +202,7 @@ class ManyFilesTest {
         }
     }
 
-    /** A raw client that asks for a 701-fd response and hangs up without reading it. */
+    /** A raw client that asks for a layer stream and hangs up after reading {@code readBytes} of the response. */
     static void abandon(Path socket, String layerId, int readBytes) throws IOException {
         try (AFUNIXSocket raw = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socket))) {
             OutputStream out = raw.getOutputStream();

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every method's success and error paths against a real server process serving the root/overlay fixture store
@@ -41,21 +42,21 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServerMethodsTest {
+    /** More than one sendmsg batch, so the server receives them in several reads. */
+    private static final int SENT_FDS = 300;
     private StoreLocation location;
-    private Path dir;
     private ServerProcess server;
     private JavaClient client;
     private ImageRecord base;
     private List<LayerRecord> baseLayers;
 
     @BeforeAll
-    void startServer() throws IOException {
+    void startServer(@TempDir Path dir) throws IOException {
         location = Fixtures.location(Fixtures.ROOT_OVERLAY);
         try (StoreSnapshot s = Store.open(location).readLocked()) {
             base = s.resolveImage(Fixtures.BASE);
             baseLayers = s.imageLayers(base);
         }
-        dir = Files.createTempDirectory("layerfd-methods");
         server = ServerProcess.start(dir.resolve("layerfd.sock"), location);
         client = JavaClient.connect(server.socket());
     }
@@ -219,28 +220,42 @@ class ServerMethodsTest {
     }
 
     @Test
+    void fdsSentToTheServerAreClosedAtOnce() throws Exception {
+        int baseline = server.settleFds(0);
+        List<OwnedFd> sent = new ArrayList<>();
+        for (int i = 0; i < SENT_FDS; i++) {
+            sent.add(MemFd.create("sent-to-server"));
+        }
+        try (Response response = JavaClient.await(client.callAsync(Methods.INITIALIZE, params(), sent))) {
+            assertFalse(response.isError(), () -> String.valueOf(response.error()));
+        }
+        assertEquals(baseline, server.settleFds(baseline), "the server keeps none of the fds it was sent");
+    }
+
+    @Test
     void everyRequestIsLoggedOnceWithMethodIdDurationAndFds() throws Exception {
         LayerRecord layer = baseLayers.getFirst();
-        int before = server.events("request").size();
         try (Response response = client.call(Methods.GET_SPLIT_FD_STREAM, params("layerId", layer.id()))) {
             assertFalse(response.isError());
-            int fds = response.fds().size();
-            String line = awaitRequestLines(before + 1).getLast();
-            assertTrue(line.contains(" method=GetSplitFDStream ") && line.contains(" fds=" + fds + " ")
-                    && line.contains(" outcome=ok") && line.matches(".* ms=\\d+ .*") && line.contains(" id="),
-                    line);
+            String marker = " method=GetSplitFDStream id=" + response.id() + " ";
+            List<String> lines = awaitRequestLines(marker);
+            assertEquals(1, lines.size(), lines.toString());
+            String line = lines.getFirst();
+            assertTrue(line.contains(" fds=" + response.fds().size() + " ") && line.contains(" outcome=ok")
+                    && line.matches(".* ms=\\d+ .*"), line);
         }
     }
 
-    private List<String> awaitRequestLines(int count) throws InterruptedException {
+    /** The request log lines containing {@code marker}, waiting for the first (it is written after the send). */
+    private List<String> awaitRequestLines(String marker) throws InterruptedException {
         for (int i = 0; i < 250; i++) {
-            List<String> lines = server.events("request");
-            if (lines.size() >= count) {
+            List<String> lines = server.events("request").stream().filter(l -> l.contains(marker)).toList();
+            if (!lines.isEmpty()) {
                 return lines;
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("no request log line:\n" + server.log());
+        throw new AssertionError("no request log line with '" + marker + "':\n" + server.log());
     }
 
     private String ambiguousPrefix() throws IOException {

@@ -22,7 +22,7 @@ class FsVerityDigestTest {
     @ParameterizedTest(name = "{0} bytes")
     // Boundaries: empty, one byte, one block, one block + 1, a full level-0 tree block (128 data blocks),
     // one past it (a second tree level), and a three-level tree (128*128 blocks + 1 = 64 MiB + 4 KiB + 1).
-    @ValueSource(longs = {0, 1, 4095, 4096, 4097, 8192, 524_288, 524_289, 1_000_000, 67_108_864, 67_112_961})
+    @ValueSource(longs = {0, 1, 4095, 4096, 4097, 8192, 524_288, 524_289, 1_000_000, 10_485_760, 67_108_864, 67_112_961})
     void matchesFsverityUtils(long size) throws Exception {
         assumeTrue(Files.isExecutable(FSVERITY), "fsverity (Debian package fsverity) is not installed");
         Path file = dir.resolve("f");

@@ -25,6 +25,16 @@ import org.junit.jupiter.api.io.TempDir;
 class FdpassSocketTest {
 
     @Test
+    void refusedConnectionsLeaveNoDescriptorBehind(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path stale = java.nio.file.Files.createFile(dir.resolve("stale.sock"));
+        for (int i = 0; i < 20; i++) {
+            org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> FdpassSocket.connect(stale));
+        }
+        // NoFdLeaks (this class's extension) fails the test if any of the 20 attempts left its socket open.
+    }
+
+    @Test
     void messageWithoutFdsIsSentCompactWithoutFdsKey() throws Exception { // [Rust 3, 16; Go 49]
         try (RawPeer.Pair pair = RawPeer.pair()) {
             pair.socket().sender().send(Json.object("{\"jsonrpc\":\"2.0\",\"method\":\"echo\",\"fds\":0}"), List.of());

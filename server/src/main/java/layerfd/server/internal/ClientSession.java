@@ -123,8 +123,9 @@ public final class ClientSession {
     }
 
     private void start(Request request) throws InterruptedException {
+        // No method of this server takes fds: whatever a client sends is closed at once, before any waiting.
+        request.close();
         if (draining) {
-            request.close();
             send(Response.failure(request.id(), new RpcError(ErrorCodes.INTERNAL_ERROR, request.method()
                     + ": layerfd is shutting down; connect again to the next instance")));
             return;
@@ -160,6 +161,10 @@ public final class ClientSession {
         // MethodTable.process closes the request and every fd it carried before returning (fds sent to the server
         // are never kept).
         Response response = scope.run(() -> methods.process(request));
+        if (response.isError()) {
+            // An error carries no fds: whatever the request held is free before the client can see the answer.
+            scope.responseDone();
+        }
         int fds = response.fds().size();
         String outcome = response.isError() ? "error" : "ok";
         try {
@@ -232,14 +237,6 @@ public final class ClientSession {
         } finally {
             lock.unlock();
         }
-    }
-
-    public long number() {
-        return number;
-    }
-
-    public PeerCredentials peer() {
-        return peer;
     }
 
     /**

@@ -1,7 +1,9 @@
 package layerfd.server.internal;
 
 import java.io.IOException;
-import java.net.SocketException;
+import java.net.ConnectException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -11,7 +13,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import layerfd.protocol.fdpass.FdpassOptions;
 import layerfd.protocol.fdpass.FdpassServerSocket;
-import layerfd.protocol.fdpass.FdpassSocket;
 
 /**
  * Binds the server's socket file (api-contract §2): creates a missing parent directory 0755 (e.g. /run/layerfd),
@@ -59,12 +60,15 @@ public final class SocketFile {
             throw new FileAlreadyExistsException(path.toString(), null,
                     "exists and is not a socket; refusing to replace it");
         }
-        try (FdpassSocket probe = FdpassSocket.connect(path)) {
-            throw new FileAlreadyExistsException(path.toString(), null,
-                    "another server is listening on this socket");
-        } catch (SocketException refused) {
-            // ECONNREFUSED: a socket file nobody listens on any more.
+        // The JDK's own AF_UNIX channel reports ECONNREFUSED as ConnectException; any other failure (EACCES, ...)
+        // propagates and the file is left alone.
+        try {
+            SocketChannel.open(UnixDomainSocketAddress.of(path)).close();
+        } catch (ConnectException refused) {
+            // A socket file nobody listens on any more (left by a crash).
             Files.delete(path);
+            return;
         }
+        throw new FileAlreadyExistsException(path.toString(), null, "another server is listening on this socket");
     }
 }

@@ -1,8 +1,8 @@
 package layerfd.server.methods;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import layerfd.protocol.jsonrpc.ErrorCodes;
 import layerfd.protocol.jsonrpc.RpcException;
@@ -16,10 +16,15 @@ import layerfd.server.stream.FdReservation;
 public final class ConnectionState implements AutoCloseable {
     /** Windowed stream tokens are "s" plus a counter, unique within the connection. */
     private static final String TOKEN_PREFIX = "s";
+    /**
+     * How long a request waits at a limit before -32006: long enough for the response the client just received to
+     * finish its bookkeeping, far too short to hide a client that really holds too much.
+     */
+    static final Duration LIMIT_PATIENCE = Duration.ofMillis(200);
 
     private final ServerLimits limits;
     private final FdBudget fds;
-    private final AtomicInteger streams = new AtomicInteger();
+    private final Allowance streams;
     private final AtomicLong nextToken = new AtomicLong(1);
     private final Map<String, WindowedStream> windowed = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -27,46 +32,40 @@ public final class ConnectionState implements AutoCloseable {
     public ConnectionState(ServerLimits limits) {
         this.limits = limits;
         this.fds = new FdBudget(limits.maxFdsInFlightPerConnection());
+        this.streams = new Allowance(limits.maxStreamsPerConnection());
     }
 
     FdReservation fds() {
         return fds;
     }
 
-    /** Descriptors reserved for responses not sent yet (for tests and logs). */
-    public int fdsInFlight() {
-        return fds.inUse();
-    }
-
-    /** Windowed streams open now. */
-    public int openStreams() {
-        return windowed.size();
-    }
-
     /** Takes one of the connection's stream slots, or fails with -32006 naming the limit. */
     void acquireStreamSlot(String what) throws RpcException {
-        while (true) {
-            int now = streams.get();
-            if (now >= limits.maxStreamsPerConnection()) {
-                throw new RpcException(ErrorCodes.RESOURCE_LIMIT_REACHED, what + ": this connection already has "
-                        + now + " layer streams running or open (limit " + limits.maxStreamsPerConnection()
-                        + "); close a windowed stream or wait for a response");
-            }
-            if (streams.compareAndSet(now, now + 1)) {
-                return;
-            }
+        if (!take(streams, 1, what)) {
+            throw new RpcException(ErrorCodes.RESOURCE_LIMIT_REACHED, what + ": this connection already has "
+                    + streams.inUse() + " layer streams running or open (limit " + limits.maxStreamsPerConnection()
+                    + "); close a windowed stream or wait for a response");
         }
     }
 
     void releaseStreamSlot() {
-        streams.decrementAndGet();
+        streams.give(1);
     }
 
     /** Reserves {@code count} fds for a response, or fails with -32006 naming the limit. */
     void reserveFds(int count, String what) throws RpcException {
-        if (!fds.tryReserve(count)) {
+        if (!take(fds.allowance(), count, what)) {
             throw new RpcException(ErrorCodes.RESOURCE_LIMIT_REACHED, what + ": " + count + " more fds would pass "
                     + "the limit of " + fds.describe() + " (" + fds.inUse() + " in flight)");
+        }
+    }
+
+    private static boolean take(Allowance allowance, int count, String what) throws RpcException {
+        try {
+            return allowance.take(count, LIMIT_PATIENCE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RpcException(ErrorCodes.INTERNAL_ERROR, what + ": interrupted");
         }
     }
 

@@ -1,6 +1,7 @@
 package layerfd.server.methods;
 
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import layerfd.linux.Errno;
 import layerfd.linux.LinuxException;
 import layerfd.protocol.jsonrpc.ErrorCodes;
@@ -23,6 +24,10 @@ final class Failures {
                     + "descriptors (" + e.getMessage() + "); try again later, or use OpenLayerStream with a smaller "
                     + "window");
         }
+        if (has(e, NoSuchFileException.class)) {
+            // A file tar-split names is in none of the layer's directories (the walker wraps the opener's error).
+            return new RpcException(ErrorCodes.FILE_MISSING_FROM_LAYER, method + ": " + e.getMessage());
+        }
         return switch (e) {
             // The store already typed its failure (layer/image not found, file missing, ambiguous, not streamable).
             case StoreException s -> new RpcException(s.code(), method + ": " + s.getMessage());
@@ -31,6 +36,15 @@ final class Failures {
             case TarSplitException t -> new RpcException(ErrorCodes.IO_ERROR, method + ": " + t.getMessage());
             default -> new RpcException(ErrorCodes.IO_ERROR, method + ": " + e.getMessage());
         };
+    }
+
+    private static boolean has(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean outOfDescriptors(Throwable e) {

@@ -1,44 +1,36 @@
 package layerfd.server.methods;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import layerfd.server.stream.FdReservation;
 
 /** A connection's descriptors opened for responses and not sent yet, bounded (ServerLimits). Thread-safe. */
 final class FdBudget implements FdReservation {
-    private final int limit;
-    private final AtomicInteger used = new AtomicInteger();
+    private final Allowance allowance;
 
     FdBudget(int limit) {
-        this.limit = limit;
+        this.allowance = new Allowance(limit);
     }
 
+    /** Never waits: a stream builder reserves file by file and fails fast at the limit. */
     @Override
     public boolean tryReserve(int count) {
-        while (true) {
-            int now = used.get();
-            if (count > limit - now) {
-                return false;
-            }
-            if (used.compareAndSet(now, now + count)) {
-                return true;
-            }
-        }
+        return allowance.tryTake(count);
+    }
+
+    Allowance allowance() {
+        return allowance;
     }
 
     @Override
     public void release(int count) {
-        int after = used.addAndGet(-count);
-        if (after < 0) {
-            throw new IllegalStateException("fd budget released more than reserved (" + after + ")");
-        }
+        allowance.give(count);
     }
 
     int inUse() {
-        return used.get();
+        return allowance.inUse();
     }
 
     @Override
     public String describe() {
-        return limit + " fds in flight per connection";
+        return allowance.limit() + " fds in flight per connection";
     }
 }

@@ -84,7 +84,8 @@ final class ImageJson {
         return array;
     }
 
-    private static void putOptional(ObjectNode json, String key, Optional<String> value) {
+    /** Puts {@code value}, or JSON null when absent. */
+    static void putOptional(ObjectNode json, String key, Optional<String> value) {
         if (value.isPresent()) {
             json.put(key, value.get());
         } else {

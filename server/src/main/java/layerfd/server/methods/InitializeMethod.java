@@ -12,7 +12,8 @@ import layerfd.server.store.StoreLocation;
 /**
  * {@code Initialize {}} (api-contract §3.4): the server's version, protocol version, the methods it answers
  * ({@code features}, the windowed stream's three included) and the store it serves. Reads nothing from the store, so
- * it needs no lock. This server reads the store itself, never through a userns helper: {@code helper} is false.
+ * it needs no lock. {@code helper} says whether layer files are opened through the userns helper (a rootless store
+ * served without CAP_DAC_OVERRIDE; docs/rootless.md).
  */
 final class InitializeMethod implements MethodHandler {
     private final ServiceContext context;
@@ -34,7 +35,7 @@ final class InitializeMethod implements MethodHandler {
         store.put(Results.RUN_ROOT, location.runRoot().toString());
         store.put(Results.DRIVER, location.driver());
         store.put(Results.ROOTLESS, location.rootless());
-        store.put(Results.HELPER, false);
+        store.put(Results.HELPER, context.openers().helperInUse());
         return Reply.of(result);
     }
 }

@@ -10,6 +10,7 @@ import layerfd.protocol.jsonrpc.MethodHandler;
 import layerfd.protocol.jsonrpc.Reply;
 import layerfd.protocol.jsonrpc.Request;
 import layerfd.protocol.jsonrpc.RpcException;
+import layerfd.server.rootless.LayerFiles;
 import layerfd.server.store.LayerContent;
 import layerfd.server.store.LayerRecord;
 import layerfd.server.stream.BuiltStream;
@@ -46,10 +47,11 @@ final class OpenLayerStreamMethod implements MethodHandler {
             LayerContent content = LayerLookup.open(context, params, layerId, Optional.empty());
             WindowedStream stream = null;
             BuiltStream built;
-            try {
+            try (LayerFiles opener = context.openers().opener(content)) {
                 NamedFiles files = new NamedFiles();
-                built = LayerStreams.build(content, context.inlineThreshold(), files);
-                stream = new WindowedStream(state.newToken(), content, files, window);
+                built = LayerStreams.build(content, opener, context.inlineThreshold(), files);
+                stream = new WindowedStream(state.newToken(), content, files,
+                        WindowFiles.of(context.openers(), content), window);
             } catch (IOException e) {
                 throw Failures.toRpc(params.method(), e);
             } finally {
@@ -83,8 +85,7 @@ final class OpenLayerStreamMethod implements MethodHandler {
         result.put(Results.STREAM_SIZE, built.streamSize());
         result.put(Results.FILES, stream.files());
         result.put(Results.MAX_FDS, stream.maxFds());
-        ObjectNode layerJson = ImageJson.layer(layer);
-        result.set(Results.DIFF_DIGEST, layerJson.get(Results.DIFF_DIGEST));
+        ImageJson.putOptional(result, Results.DIFF_DIGEST, layer.diffDigest());
         result.put(Results.DIFF_SIZE, layer.diffSize());
         return result;
     }

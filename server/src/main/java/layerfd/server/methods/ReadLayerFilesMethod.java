@@ -3,7 +3,6 @@ package layerfd.server.methods;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import layerfd.linux.OwnedFd;
 import layerfd.protocol.Methods.Params;
@@ -52,13 +51,10 @@ final class ReadLayerFilesMethod implements MethodHandler {
         scope.afterSend(stream::windowDone);
         state.reserveFds(count, params.method() + " of stream " + token);
         scope.afterSend(() -> state.fds().release(count));
-        List<OwnedFd> fds = new ArrayList<>(count);
+        List<OwnedFd> fds;
         try {
-            for (int i = start; i < start + count; i++) {
-                fds.add(stream.open(i));
-            }
+            fds = stream.open(start, count);
         } catch (IOException e) {
-            fds.forEach(OwnedFd::close);
             throw Failures.toRpc(params.method() + " of stream " + token + " (layer " + stream.layerId() + ")", e);
         }
         ObjectNode result = ImageJson.NODES.objectNode();

@@ -8,6 +8,7 @@ import java.util.Optional;
 import layerfd.linux.OwnedFd;
 import layerfd.protocol.jsonrpc.Reply;
 import layerfd.protocol.jsonrpc.RpcException;
+import layerfd.server.rootless.LayerFiles;
 import layerfd.server.store.LayerContent;
 import layerfd.server.stream.BuiltStream;
 import layerfd.server.stream.HeldFiles;
@@ -32,9 +33,10 @@ final class WholeLayerStream {
         state.reserveFds(1, what);
         scope.afterSend(() -> state.fds().release(1));
         try (LayerContent content = LayerLookup.open(context, params, layerId, parentId);
+             LayerFiles opener = context.openers().opener(content);
              HeldFiles files = new HeldFiles(content.layer().id(), context.limits().maxFdsPerResponse(),
                      state.fds())) {
-            BuiltStream built = LayerStreams.build(content, context.inlineThreshold(), files);
+            BuiltStream built = LayerStreams.build(content, opener, context.inlineThreshold(), files);
             List<OwnedFd> fds = new ArrayList<>(1 + files.count());
             fds.add(built.memfd());
             fds.addAll(files.take());

@@ -2,6 +2,7 @@ package layerfd.server.methods;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,18 +16,20 @@ import layerfd.server.stream.NamedFiles;
  * after another (a ReadLayerFiles waits until the previous window has been sent), so the server never holds more
  * than {@code maxFds} of its content fds.
  */
-final class WindowedStream implements AutoCloseable {
+final class WindowedStream {
     private final String token;
     private final LayerContent content;
     private final NamedFiles files;
+    private final WindowFiles windowFiles;
     private final int maxFds;
     private final Semaphore window = new Semaphore(1);
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    WindowedStream(String token, LayerContent content, NamedFiles files, int maxFds) {
+    WindowedStream(String token, LayerContent content, NamedFiles files, WindowFiles windowFiles, int maxFds) {
         this.token = token;
         this.content = content;
         this.files = files;
+        this.windowFiles = windowFiles;
         this.maxFds = maxFds;
     }
 
@@ -59,22 +62,18 @@ final class WindowedStream implements AutoCloseable {
         window.release();
     }
 
-    /** Opens external file {@code index} now, fresh, beneath the layer's directories. */
-    OwnedFd open(int index) throws IOException {
-        return files.open(index, content.files());
+    /** Opens external files {@code start .. start+count-1} now, fresh, beneath the layer's directories. */
+    List<OwnedFd> open(int start, int count) throws IOException {
+        return windowFiles.open(files, start, count);
     }
 
     /** Closes the layer's descriptors; true the first time. */
     boolean closeOnce() {
         if (closed.compareAndSet(false, true)) {
+            windowFiles.close();
             content.close();
             return true;
         }
         return false;
-    }
-
-    @Override
-    public void close() {
-        closeOnce();
     }
 }

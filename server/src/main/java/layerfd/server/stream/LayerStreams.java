@@ -8,6 +8,7 @@ import layerfd.linux.OwnedFd;
 import layerfd.protocol.splitfdstream.SplitFdStreamWriter;
 import layerfd.server.store.LayerContent;
 import layerfd.server.store.LayerRecord;
+import layerfd.server.tarsplit.LayerFileOpener;
 import layerfd.server.tarsplit.TarSplitIntegrityException;
 import layerfd.server.tarsplit.TarSplitReader;
 import layerfd.server.tarsplit.TarSplitWalker;
@@ -24,11 +25,13 @@ public final class LayerStreams {
     /**
      * Walks the layer's tar-split and writes its stream into a new memfd named {@value #MEMFD_NAME}, sealed against
      * writes, shrinking, growing and further seals (api-contract §3.1), its offset still 0 because it is written with
-     * pwrite(2). The rebuilt tar's length is checked against the record's {@code diff-size} when known. Nothing here
-     * waits on a client, and the store's locks need not be held: {@code content} holds its own descriptors.
+     * pwrite(2). Files are opened through {@code files} ({@code content.files()}, or the userns helper's opener for
+     * a rootless store). The rebuilt tar's length is checked against the record's {@code diff-size} when known.
+     * Nothing here waits on a client, and the store's locks need not be held: {@code content} holds its own
+     * descriptors.
      */
-    public static BuiltStream build(LayerContent content, long inlineThreshold, ExternalFiles externals)
-            throws IOException {
+    public static BuiltStream build(LayerContent content, LayerFileOpener files, long inlineThreshold,
+                                    ExternalFiles externals) throws IOException {
         OwnedFd memfd = MemFd.create(MEMFD_NAME);
         try {
             long streamSize;
@@ -38,7 +41,7 @@ public final class LayerStreams {
                  TarSplitReader reader = TarSplitReader.fromGzip(content.openTarSplit())) {
                 SplitFdStreamWriter writer = new SplitFdStreamWriter(buffered);
                 SplitFdStreamBuilder builder = new SplitFdStreamBuilder(writer, inlineThreshold, externals);
-                TarSplitWalker.walk(reader, content.files(), builder);
+                TarSplitWalker.walk(reader, files, builder);
                 builder.finish();
                 writer.flush();
                 streamSize = writer.bytesWritten();

@@ -29,6 +29,11 @@ public final class NamedFiles implements ExternalFiles {
         return entries.size();
     }
 
+    /** The tar-split names of external files {@code start .. start+count-1}, for an opener to fetch ahead. */
+    public List<byte[]> names(int start, int count) {
+        return entries.subList(start, start + count).stream().map(TarSplitEntry.FileEntry::name).toList();
+    }
+
     /**
      * Opens external file {@code index} read-only beneath the layer's directories and checks it still has the size
      * tar-split records (the file may have changed since the stream was built).

@@ -61,7 +61,12 @@ public final class JavaClient implements AutoCloseable {
 
     /** A call sent now whose response comes later (pipelining). */
     public CompletableFuture<Response> callAsync(String method, JsonNode params) {
-        return connection.call(method, params, List.of());
+        return callAsync(method, params, List.of());
+    }
+
+    /** A call that carries {@code fds} (handed over) to the server. */
+    public CompletableFuture<Response> callAsync(String method, JsonNode params, List<OwnedFd> fds) {
+        return connection.call(method, params, fds);
     }
 
     /** The response of {@link #callAsync}. */

@@ -141,6 +141,18 @@ public final class ServerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * SIGTERM to the server JVM when it runs below a wrapper (runuser, which would otherwise end its session with
+     * SIGKILL), then waits for the wrapper, which exits with the server's status.
+     */
+    public int stopWrappedJvm() throws InterruptedException {
+        ProcessHandle jvm = process.descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .findFirst().orElseThrow(() -> new AssertionError("no server JVM below " + pid()));
+        jvm.destroy();
+        return awaitExit();
+    }
+
     /** Waits for the process to exit on its own; returns the exit status. */
     public int awaitExit() throws InterruptedException {
         if (!process.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

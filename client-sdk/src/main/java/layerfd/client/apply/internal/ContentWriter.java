@@ -19,7 +19,7 @@ import layerfd.linux.Reflink;
  * (java-platform §4.1) for external files, or from the stream's inline bytes. Every read and write is at an explicit
  * offset: a received fd shares its offset with the sender. One fixed buffer serves every file, so memory is constant.
  */
-final class ContentWriter implements AutoCloseable {
+public final class ContentWriter implements AutoCloseable {
     /** Size of the one native buffer used for inline data and read/write copies. */
     static final int BUFFER_BYTES = 1024 * 1024;
     /** The buffer starts on a page boundary, so every pread/pwrite through it covers whole pages. */
@@ -30,13 +30,13 @@ final class ContentWriter implements AutoCloseable {
     private final MemorySegment buffer = arena.allocate(BUFFER_BYTES, BUFFER_ALIGNMENT);
     private final Counters counters;
 
-    ContentWriter(ReflinkPolicy policy, Counters counters) {
+    public ContentWriter(ReflinkPolicy policy, Counters counters) {
         this.policy = policy;
         this.counters = counters;
     }
 
     /** Fills {@code dstFd} with the whole of {@code source} (already size-checked), by the policy's chain. */
-    void fromExternal(ExternalFile source, int dstFd, long size, String entry) throws IOException {
+    public void fromExternal(ExternalFile source, int dstFd, long size, String entry) throws IOException {
         int src = source.fd().get();
         switch (policy) {
             case DISABLED -> readWriteCopy(src, dstFd, 0, size, entry); // no copy_file_range: it reflinks on XFS

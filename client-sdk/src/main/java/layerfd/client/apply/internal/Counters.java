@@ -3,10 +3,10 @@ package layerfd.client.apply.internal;
 import layerfd.client.apply.ApplyStatistics;
 
 /** The running counts behind {@link ApplyStatistics}, for one layer; single-threaded like the applier. */
-final class Counters {
+public final class Counters {
     long files;
-    long bytesReflinked;
-    long bytesCopied;
+    public long bytesReflinked;
+    public long bytesCopied;
     long bytesInline;
     long directories;
     long links;

@@ -13,7 +13,7 @@ import layerfd.linux.Open;
  * components and resolves ".." lexically; a path that would climb above the destination, or that is absolute, is
  * refused. Lexical ".." is exact here because no path is ever resolved through a symlink (RESOLVE_NO_SYMLINKS).
  */
-final class EntryPath {
+public final class EntryPath {
     static final EntryPath ROOT = new EntryPath(List.of());
 
     private final List<byte[]> components;
@@ -23,7 +23,7 @@ final class EntryPath {
     }
 
     /** Cleans {@code raw}; {@code role} says what the path is for messages ("entry", "hardlink target"). */
-    static EntryPath clean(byte[] raw, String entry, String role) throws ApplyException {
+    public static EntryPath clean(byte[] raw, String entry, String role) throws ApplyException {
         if (raw.length > 0 && raw[0] == '/') {
             throw new ApplyException(Reason.UNSAFE_PATH, "entry '" + entry + "': " + role + " '"
                     + Open.printable(raw) + "' is absolute; layer paths are relative to the destination");
@@ -56,16 +56,16 @@ final class EntryPath {
         return new EntryPath(List.copyOf(parts));
     }
 
-    boolean isRoot() {
+    public boolean isRoot() {
         return components.isEmpty();
     }
 
     /** The last component; the root has none. */
-    byte[] name() {
+    public byte[] name() {
         return components.getLast();
     }
 
-    EntryPath parent() {
+    public EntryPath parent() {
         return new EntryPath(components.subList(0, components.size() - 1));
     }
 
@@ -75,12 +75,12 @@ final class EntryPath {
         return new EntryPath(List.copyOf(c));
     }
 
-    List<byte[]> components() {
+    public List<byte[]> components() {
         return components;
     }
 
     /** The components joined by '/', as bytes ("." for the root), for openat2. */
-    byte[] bytes() {
+    public byte[] bytes() {
         if (components.isEmpty()) {
             return new byte[] {'.'};
         }

@@ -33,8 +33,8 @@ import layerfd.linux.Stat;
  */
 public final class LayerApplyEngine {
     private static final System.Logger LOG = System.getLogger(LayerApplyEngine.class.getName());
-    static final String WHITEOUT_PREFIX = ".wh.";
-    static final String OPAQUE_MARKER = ".wh..wh..opq";
+    public static final String WHITEOUT_PREFIX = ".wh.";
+    public static final String OPAQUE_MARKER = ".wh..wh..opq";
     /** Mode a directory is created with until its own mode is set at the end of the layer. */
     private static final int DIRECTORY_CREATE_MODE = 0700;
     private static final int FILE_CREATE_MODE = 0600;

@@ -13,10 +13,10 @@ import layerfd.client.apply.Piece.InlineBytes;
  * happen to have; an external file is visible only where a caller asks for one (a regular file's data region), and
  * anywhere else it is a malformed stream. {@link #offset()} counts tar bytes, external file sizes included.
  */
-final class PieceCursor implements AutoCloseable {
+public final class PieceCursor implements AutoCloseable {
     /** Receives inline bytes as slices of the pieces' own arrays, without copying. */
     @FunctionalInterface
-    interface SliceSink {
+    public interface SliceSink {
         void accept(byte[] bytes, int offset, int length) throws IOException;
     }
 

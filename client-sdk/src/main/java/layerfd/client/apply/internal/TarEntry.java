@@ -9,11 +9,11 @@ import java.util.List;
  * @param linkTarget symlink content or hardlink target, empty for other types
  * @param size the data region's length, for regular files
  */
-record TarEntry(EntryType type, byte[] path, byte[] linkTarget, int mode, long uid, long gid, long size,
+public record TarEntry(EntryType type, byte[] path, byte[] linkTarget, int mode, long uid, long gid, long size,
                 long mtimeSeconds, long mtimeNanos, long devMajor, long devMinor, List<Xattr> xattrs) {
 
     /** The stored name for messages: UTF-8 where it is, other bytes as \xNN. */
-    String printablePath() {
+    public String printablePath() {
         return layerfd.linux.Open.printable(path);
     }
 }

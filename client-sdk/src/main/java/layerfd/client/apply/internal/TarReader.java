@@ -20,7 +20,7 @@ import layerfd.linux.Stat;
  * data is left in place until the caller takes it, as an external file ({@link #takeExternalData}) or as inline
  * slices ({@link #transferInlineData}); memory stays constant whatever the file sizes.
  */
-final class TarReader implements AutoCloseable {
+public final class TarReader implements AutoCloseable {
     static final int BLOCK = 512;
     /** Largest PAX or GNU long-name data held in memory (Go archive/tar's maxSpecialFileSize). */
     static final int MAX_EXTENSION_BYTES = 1024 * 1024;
@@ -46,17 +46,17 @@ final class TarReader implements AutoCloseable {
     private long padding;
     private boolean finished;
 
-    TarReader(LayerInput input) {
+    public TarReader(LayerInput input) {
         this.cursor = new PieceCursor(input);
     }
 
     /** Tar bytes consumed so far, external file contents included. */
-    long offset() {
+    public long offset() {
         return cursor.offset();
     }
 
     /** The next entry, or {@code null} after the end-of-archive blocks (or a clean end of input). */
-    TarEntry next() throws IOException {
+    public TarEntry next() throws IOException {
         skipRestOfEntry();
         if (finished) {
             return null;
@@ -92,7 +92,7 @@ final class TarReader implements AutoCloseable {
      * region; {@code null} when the data is inline. The size is checked against the header (fstat), and the caller
      * owns the returned piece.
      */
-    ExternalFile takeExternalData() throws IOException {
+    public ExternalFile takeExternalData() throws IOException {
         if (current == null || current.type() != EntryType.REGULAR || dataStarted) {
             return null;
         }
@@ -120,7 +120,7 @@ final class TarReader implements AutoCloseable {
     }
 
     /** Hands the current regular file's inline data to {@code sink}, in slices. */
-    void transferInlineData(PieceCursor.SliceSink sink) throws IOException {
+    public void transferInlineData(PieceCursor.SliceSink sink) throws IOException {
         dataStarted = true;
         long n = dataLeft;
         dataLeft = 0;

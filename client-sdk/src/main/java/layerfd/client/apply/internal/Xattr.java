@@ -1,5 +1,5 @@
 package layerfd.client.apply.internal;
 
 /** One extended attribute from a PAX {@code SCHILY.xattr.<name>} record; the value may be any bytes. */
-record Xattr(String name, byte[] value) {
+public record Xattr(String name, byte[] value) {
 }

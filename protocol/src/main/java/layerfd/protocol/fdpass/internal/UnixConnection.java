@@ -54,7 +54,15 @@ public final class UnixConnection implements AutoCloseable {
     }
 
     public static UnixConnection connect(Path path, int ancillaryReceiveBytes) throws IOException {
-        return wrap(AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(path)), null, ancillaryReceiveBytes);
+        // Not AFUNIXSocket.connectTo: when the connect is refused it leaves its socket's fd open.
+        AFUNIXSocket socket = AFUNIXSocket.newInstance();
+        try {
+            socket.connect(AFUNIXSocketAddress.of(path));
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+        return wrap(socket, null, ancillaryReceiveBytes);
     }
 
     /** Takes over a connected AF_UNIX stream socket (an inherited fd, one end of a socketpair). */

@@ -1,0 +1,2 @@
+/** The server suite: drives any server of GetImage, GetSplitFDStream and GetLayerSplitfdstream, byte-exact. */
+package layerfd.conformance.server;

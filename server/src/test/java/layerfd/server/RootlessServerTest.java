@@ -1,0 +1,96 @@
+package layerfd.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import layerfd.protocol.Methods;
+import layerfd.server.store.Fixtures;
+import layerfd.server.store.LayerRecord;
+import layerfd.server.store.Store;
+import layerfd.server.store.StoreLocation;
+import layerfd.server.store.StoreSnapshot;
+import layerfd.server.testing.PythonClient;
+import layerfd.server.testing.ServerProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server run as the unprivileged owner of a rootless store (built by rootless podman as {@code layerfd-test}):
+ * it opens files owned by sub-uids through the userns helper (docs/rootless.md), and the streams are still
+ * byte-exact, whole or windowed.
+ */
+class RootlessServerTest {
+    private static final String USER = System.getenv().getOrDefault("LAYERFD_TEST_USER", "layerfd-test");
+    private static final int WINDOW = 1;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anUnprivilegedServerStreamsARootlessStoreThroughTheHelper() throws Exception {
+        StoreLocation location = Fixtures.location(Fixtures.ROOTLESS_VFS);
+        Process id = new ProcessBuilder("id", "-u", USER).start();
+        String uid = new String(id.getInputStream().readAllBytes()).trim();
+        assumeTrue(id.waitFor() == 0, "no user " + USER);
+        List<LayerRecord> layers;
+        try (StoreSnapshot s = Store.open(location).readLocked()) {
+            layers = s.imageLayers(s.resolveImage(Fixtures.BASE));
+        }
+        Fixtures.run(dir, "chmod", "0755", dir.toString());
+        Path run = Files.createDirectories(dir.resolve("run"));
+        Fixtures.run(dir, "chown", USER, run.toString());
+        List<String> command = new ArrayList<>(List.of("runuser", "-u", USER, "--", "env",
+                "HOME=/home/" + USER, "XDG_RUNTIME_DIR=/run/user/" + uid, "PATH=/usr/bin:/bin"));
+        List<String> args = new ArrayList<>(List.of("--socket", run.resolve("layerfd.sock").toString()));
+        args.addAll(ServerProcess.storeArgs(location));
+        List<String> java = ServerProcess.command("layerfd.server.ServerMain", args);
+        java.set(java.indexOf("-cp") + 1, readableClassPath());
+        command.addAll(java);
+        try (ServerProcess server = ServerProcess.start(new ProcessBuilder(command).directory(dir.toFile()),
+                run.resolve("layerfd.sock"))) {
+            JsonNode store = PythonClient.run(server.socket(), "call", Methods.INITIALIZE).get("response")
+                    .get("result").get("store");
+            assertTrue(store.get("rootless").booleanValue());
+            assertTrue(store.get("helper").booleanValue(), "files go through the userns helper");
+            for (LayerRecord layer : layers) {
+                JsonNode whole = PythonClient.run(server.socket(), "reassemble", layer.id());
+                assertEquals(layer.diffDigest().orElseThrow(), whole.get("sha256").textValue(), whole.toString());
+                JsonNode windowed = PythonClient.run(server.socket(), "windowed", layer.id(), "--window",
+                        String.valueOf(WINDOW));
+                assertEquals(layer.diffDigest().orElseThrow(), windowed.get("sha256").textValue(),
+                        windowed.toString());
+            }
+            assertEquals(0, server.stopWrappedJvm(), server.log());
+        }
+    }
+
+    /** This JVM's class path copied where the user (and the helper in its namespace) can read it: /root is 0700. */
+    private String readableClassPath() throws Exception {
+        Path copy = Files.createDirectories(dir.resolve("cp"));
+        List<String> entries = new ArrayList<>();
+        int n = 0;
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path source = Path.of(entry);
+            if (!Files.exists(source)) {
+                continue;
+            }
+            Path target = copy.resolve(String.format("%03d-%s", n++, source.getFileName()));
+            if (Files.isDirectory(source)) {
+                Fixtures.run(dir, "cp", "-a", source.toString(), target.toString());
+            } else {
+                Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            entries.add(target.toString());
+        }
+        Fixtures.run(dir, "chmod", "-R", "a+rX", copy.toString());
+        return String.join(File.pathSeparator, entries);
+    }
+}
