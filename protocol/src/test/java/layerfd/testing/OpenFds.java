@@ -32,7 +32,8 @@ public final class OpenFds {
      */
     public static void assertNoneNew(TreeSet<Integer> before, String what) throws InterruptedException {
         TreeSet<Integer> added = added(before);
-        for (int i = 0; i < 50 && !added.isEmpty(); i++) {
+        // Up to 5 s: a peer's connection threads may still be closing under load on a 2-core machine.
+        for (int i = 0; i < 250 && !added.isEmpty(); i++) {
             Thread.sleep(20);
             added = added(before);
         }

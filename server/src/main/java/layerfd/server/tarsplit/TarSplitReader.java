@@ -28,15 +28,19 @@ public final class TarSplitReader implements AutoCloseable {
      */
     public static final int MAX_STRING_CHARS = 4 * ((16 << 20) / 3 + 1);
     private static final int READ_BUFFER_BYTES = 64 << 10;
+    /** Enough bytes to see a byte-order mark or the NULs of a UTF-16/UTF-32 first character. */
+    private static final int ENCODING_PROBE_BYTES = 4;
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING_CHARS).build())
             .build();
 
-    private final JsonParser parser;
+    private final BufferedInputStream in;
+    /** Made at the first {@link #next()}, after the encoding check: Jackson guesses the encoding when made. */
+    private JsonParser parser;
     private long entriesRead;
 
-    private TarSplitReader(JsonParser parser) {
-        this.parser = parser;
+    private TarSplitReader(BufferedInputStream in) {
+        this.in = in;
     }
 
     /** A reader of a gzip-compressed tar-split, as containers-storage stores it. */
@@ -51,13 +55,37 @@ public final class TarSplitReader implements AutoCloseable {
 
     /** A reader of an uncompressed tar-split (newline-separated JSON). */
     public static TarSplitReader fromJsonLines(InputStream json) throws IOException {
-        return new TarSplitReader(JSON.createParser(new BufferedInputStream(json, READ_BUFFER_BYTES)));
+        return new TarSplitReader(new BufferedInputStream(json, READ_BUFFER_BYTES));
+    }
+
+    /**
+     * Go writes tar-split as UTF-8. Jackson would guess UTF-16 or UTF-32 from NUL bytes or a byte-order mark at
+     * the start and then fail with errors of its own (found by fuzzing), so such input is refused here, by name.
+     */
+    private static void requireUtf8(BufferedInputStream in) throws IOException {
+        // Called from next(), whose handlers turn a gzip failure while peeking into a format error.
+        in.mark(ENCODING_PROBE_BYTES);
+        byte[] head = in.readNBytes(ENCODING_PROBE_BYTES);
+        in.reset();
+        boolean utf16Bom = head.length >= 2 && ((head[0] & 0xff) == 0xfe && (head[1] & 0xff) == 0xff
+                || (head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xfe);
+        boolean nul = false;
+        for (byte b : head) {
+            nul |= b == 0;
+        }
+        if (utf16Bom || nul) {
+            throw new TarSplitFormatException(1, "not UTF-8 JSON lines (the start looks like UTF-16 or UTF-32)");
+        }
     }
 
     /** The next entry, or empty at the end of the stream. */
     public Optional<TarSplitEntry> next() throws IOException {
         long number = entriesRead + 1;
         try {
+            if (parser == null) {
+                requireUtf8(in);
+                parser = JSON.createParser(in);
+            }
             JsonToken token = parser.nextToken();
             if (token == null) {
                 return Optional.empty();
@@ -71,9 +99,12 @@ public final class TarSplitReader implements AutoCloseable {
             return Optional.of(entry);
         } catch (TarSplitFormatException e) {
             throw e;
+        } catch (java.io.CharConversionException e) {
+            throw new TarSplitFormatException(number, "not UTF-8 at line " + line()
+                    + ": " + e.getMessage(), e);
         } catch (JsonProcessingException e) {
             throw new TarSplitFormatException(number, "malformed JSON at line "
-                    + parser.currentLocation().getLineNr() + ": " + e.getOriginalMessage(), e);
+                    + line() + ": " + e.getOriginalMessage(), e);
         } catch (ZipException | EOFException e) {
             throw gzipProblem(number, e);
         }
@@ -88,6 +119,10 @@ public final class TarSplitReader implements AutoCloseable {
         return new TarSplitFormatException(entryNumber, what + " (" + e.getMessage() + ")", e);
     }
 
+    private int line() {
+        return parser == null ? 1 : parser.currentLocation().getLineNr();
+    }
+
     /** How many entries {@link #next()} has returned. */
     public long entriesRead() {
         return entriesRead;
@@ -96,6 +131,10 @@ public final class TarSplitReader implements AutoCloseable {
     /** Closes the parser and the stream under it; idempotent. */
     @Override
     public void close() throws IOException {
-        parser.close();
+        try (in) {
+            if (parser != null) {
+                parser.close();
+            }
+        }
     }
 }

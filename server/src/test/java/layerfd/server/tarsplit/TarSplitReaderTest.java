@@ -42,6 +42,16 @@ class TarSplitReaderTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"UTF-16BE", "UTF-16LE", "UTF-16", "UTF-32BE", "UTF-32LE"})
+    void onlyUtf8IsRead(String charset) throws IOException {
+        byte[] text = "{\"type\":2,\"payload\":\"\",\"position\":0}\n".getBytes(java.nio.charset.Charset.forName(charset));
+        try (TarSplitReader reader = TarSplitReader.fromJsonLines(new ByteArrayInputStream(text))) {
+            TarSplitFormatException e = assertThrows(TarSplitFormatException.class, reader::next);
+            assertEquals("tar-split entry 1: not UTF-8 JSON lines (the start looks like UTF-16 or UTF-32)", e.getMessage());
+        }
+    }
+
     @Test
     void readsObservedPodmanLinesIntoEntries() throws IOException {
         List<TarSplitEntry> entries = readJson(OBSERVED);
