@@ -3,22 +3,30 @@ package layerfd.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /** The open descriptors of this process, from /proc/self/fd: the evidence behind every "no fd leaked" assertion. */
 public final class OpenFds {
+    private static final Path FD_DIR = Path.of("/proc/self/fd");
+
     private OpenFds() {}
 
+    /**
+     * The open descriptors, less the one the listing itself used: it is closed again by the time this returns, and
+     * its number (the lowest free one) differs from call to call, so it must not count as open.
+     */
     public static TreeSet<Integer> snapshot() {
-        try (Stream<Path> entries = Files.list(Path.of("/proc/self/fd"))) {
-            TreeSet<Integer> fds = new TreeSet<>();
+        TreeSet<Integer> fds = new TreeSet<>();
+        try (Stream<Path> entries = Files.list(FD_DIR)) {
             entries.forEach(p -> fds.add(Integer.parseInt(p.getFileName().toString())));
-            return fds;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        fds.removeIf(fd -> !Files.exists(FD_DIR.resolve(Integer.toString(fd)), LinkOption.NOFOLLOW_LINKS));
+        return fds;
     }
 
     public static int count() {
