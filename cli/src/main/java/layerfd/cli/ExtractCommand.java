@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import layerfd.client.ImageDetails;
 import layerfd.client.ImageExtraction;
@@ -12,13 +11,11 @@ import layerfd.client.LayerfdClient;
 import layerfd.client.apply.ApplyOptions;
 import layerfd.client.apply.ApplyStatistics;
 import layerfd.client.apply.ExtractProgress;
-import layerfd.client.config.PolicyConfig;
 import layerfd.client.config.PolicyDecision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -30,13 +27,10 @@ final class ExtractCommand implements Callable<Integer> {
     String image;
     @Parameters(index = "1", paramLabel = "DEST", description = "Destination directory (must not exist, or be empty).")
     Path destination;
-    @Option(names = "--unified", paramLabel = "POLICY",
-            description = "enabled | enabled-with-copy | disabled (overrides the config file).")
-    String unified;
-    @Option(names = "--config", paramLabel = "FILE", description = "layerfd/bootc TOML config with [install.storage].")
-    Path config;
     @Option(names = "--verify", description = "Check every layer against its diff-digest.")
     boolean verify;
+    @Mixin
+    PolicyOptions policyOptions;
     @Mixin
     SocketOption socket;
     @Mixin
@@ -44,12 +38,7 @@ final class ExtractCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PolicyDecision policy;
-        try {
-            policy = PolicyConfig.system().decide(Optional.ofNullable(config), Optional.ofNullable(unified));
-        } catch (layerfd.client.config.ConfigException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        PolicyDecision policy = policyOptions.decide(spec);
         ApplyOptions options = ApplyOptions.defaults().withReflinkPolicy(policy.policy());
         ImageExtraction.Result result;
         try (LayerfdClient client = LayerfdClient.connect(socket.resolve())) {

@@ -4,13 +4,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import layerfd.client.ImageDetails;
 import layerfd.client.LayerfdClient;
 import layerfd.client.ServerImages;
-import layerfd.client.config.ConfigException;
-import layerfd.client.config.PolicyConfig;
 import layerfd.client.config.PolicyDecision;
 import layerfd.client.objects.ImportOptions;
 import layerfd.client.objects.ImportStatistics;
@@ -19,7 +16,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -31,11 +27,8 @@ final class ImportCommand implements Callable<Integer> {
     String image;
     @Option(names = "--repo", paramLabel = "DIR", required = true, description = "Object store directory.")
     Path repo;
-    @Option(names = "--unified", paramLabel = "POLICY",
-            description = "enabled | enabled-with-copy | disabled (overrides the config file).")
-    String unified;
-    @Option(names = "--config", paramLabel = "FILE", description = "layerfd/bootc TOML config with [install.storage].")
-    Path config;
+    @Mixin
+    PolicyOptions policyOptions;
     @Mixin
     SocketOption socket;
     @Mixin
@@ -43,12 +36,7 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PolicyDecision policy;
-        try {
-            policy = PolicyConfig.system().decide(Optional.ofNullable(config), Optional.ofNullable(unified));
-        } catch (ConfigException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        PolicyDecision policy = policyOptions.decide(spec);
         ImageDetails details;
         ImportStatistics stats;
         try (LayerfdClient client = LayerfdClient.connect(socket.resolve())) {

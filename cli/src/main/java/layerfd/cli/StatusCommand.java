@@ -10,14 +10,11 @@ import java.util.concurrent.Callable;
 import layerfd.client.ExtentSharing;
 import layerfd.client.LayerfdClient;
 import layerfd.client.ServerInfo;
-import layerfd.client.config.ConfigException;
-import layerfd.client.config.PolicyConfig;
 import layerfd.client.config.PolicyDecision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "status", description = "Show the server, the storage policy and whether extents can be shared.")
@@ -27,8 +24,8 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--repo", paramLabel = "DIR", description = "Target to check extent sharing against "
             + "(default: the current directory).")
     Path repo;
-    @Option(names = "--config", paramLabel = "FILE", description = "layerfd/bootc TOML config with [install.storage].")
-    Path config;
+    @Mixin
+    PolicyOptions policyOptions;
     @Mixin
     SocketOption socket;
     @Mixin
@@ -36,12 +33,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PolicyDecision policy;
-        try {
-            policy = PolicyConfig.system().decide(Optional.ofNullable(config), Optional.empty());
-        } catch (ConfigException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        PolicyDecision policy = policyOptions.decide(spec);
         Path target = repo != null ? repo : Path.of("");
         Optional<ServerInfo> server = Optional.empty();
         String serverProblem = null;
