@@ -3,28 +3,17 @@ package layerfd.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class CommandLineTest {
-    private record Run(int exit, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void helpListsEveryContractCommand() {
-        Run r = run("--help");
+        CliRun r = run("--help");
         assertEquals(0, r.exit());
         for (String verb : List.of("serve", "images", "inspect", "export", "extract", "import", "fsck", "status",
                 "conformance")) {
@@ -40,7 +29,7 @@ class CommandLineTest {
                 new String[] {"inspect", "alpine", "--socket", socket, "--json"},
                 new String[] {"extract", "alpine", dir.resolve("dest").toString(), "--socket", socket},
                 new String[] {"export", "abc", "-o", dir.resolve("x.tar").toString(), "--socket", socket})) {
-            Run r = run(args);
+            CliRun r = run(args);
             assertEquals(1, r.exit(), r.err());
             assertEquals("layerfd " + args[0] + ": " + socket
                     + ": no layerfd server socket (is `layerfd serve` running? --socket names another)\n", r.err());
@@ -49,7 +38,7 @@ class CommandLineTest {
 
     @Test
     void unknownReflinkPolicyIsAUsageError() {
-        Run r = run("extract", "alpine", "/tmp/dest", "--unified", "reflink");
+        CliRun r = run("extract", "alpine", "/tmp/dest", "--unified", "reflink");
         assertEquals(2, r.exit(), r.err());
         assertTrue(r.err().startsWith("--unified: unknown unified storage policy 'reflink' (expected one of "
                 + "enabled-with-copy, enabled, disabled)"), r.err());
@@ -57,20 +46,20 @@ class CommandLineTest {
 
     @Test
     void usageErrorsExit2WithAMessage() {
-        Run missing = run("import", "alpine");
+        CliRun missing = run("import", "alpine");
         assertEquals(2, missing.exit());
         assertTrue(missing.err().contains("Missing required option: '--repo=DIR'"), missing.err());
-        Run unknown = run("frobnicate");
+        CliRun unknown = run("frobnicate");
         assertEquals(2, unknown.exit());
         assertTrue(unknown.err().contains("Unmatched argument"), unknown.err());
-        Run none = run();
+        CliRun none = run();
         assertEquals(2, none.exit());
         assertTrue(none.err().contains("a command is required"), none.err());
     }
 
     @Test
     void versionNamesLayerfd() {
-        Run r = run("--version");
+        CliRun r = run("--version");
         assertEquals(0, r.exit());
         assertTrue(r.out().startsWith("layerfd "), r.out());
     }

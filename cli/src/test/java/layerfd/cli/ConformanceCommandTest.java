@@ -6,36 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import layerfd.conformance.peer.TestPeerServer;
 import layerfd.protocol.fdpass.FdpassOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** `layerfd conformance`: the closing line, --json, exit codes, and clear errors for a peer that is not there. */
 class ConformanceCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void transportAgainstTheTestPeerPrintsEveryCheckAndExits0() throws Exception {
         try (TestPeerServer peer = TestPeerServer.start(dir.resolve("peer.sock"), FdpassOptions.defaults())) {
-            Run r = run("conformance", "transport", "--socket", peer.socket().toString(), "--max-fds-per-sendmsg", "8");
+            CliRun r = run("conformance", "transport", "--socket", peer.socket().toString(), "--max-fds-per-sendmsg", "8");
             assertEquals(0, r.exit(), r.out() + r.err());
             assertTrue(r.out().lines().anyMatch(l -> l.equals("PASS echo_fds_300")), r.out());
             assertEquals("15 passed, 0 failed, 0 skipped", r.out().strip().lines().reduce((a, b) -> b).orElseThrow());
@@ -45,7 +34,7 @@ class ConformanceCommandTest {
     @Test
     void transportJsonIsOneDocumentWithEveryCheck() throws Exception {
         try (TestPeerServer peer = TestPeerServer.start(dir.resolve("peer.sock"), FdpassOptions.defaults())) {
-            Run r = run("conformance", "transport", "--socket", peer.socket().toString(), "--json");
+            CliRun r = run("conformance", "transport", "--socket", peer.socket().toString(), "--json");
             assertEquals(0, r.exit(), r.out() + r.err());
             JsonNode report = new ObjectMapper().readTree(r.out());
             assertEquals("transport", report.path("suite").asText());
@@ -58,7 +47,7 @@ class ConformanceCommandTest {
     @Test
     void aMissingPeerFailsEveryCheckWithTheReasonAndExits1() {
         Path absent = dir.resolve("absent.sock");
-        Run r = run("conformance", "server", "--socket", absent.toString(), "--image", "alpine");
+        CliRun r = run("conformance", "server", "--socket", absent.toString(), "--image", "alpine");
         assertEquals(1, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("FAIL get_image: cannot connect to " + absent), r.out());
         assertTrue(r.out().contains("PASS no_fd_leak"), r.out());
@@ -68,7 +57,7 @@ class ConformanceCommandTest {
 
     @Test
     void unknownPeerQuirksIsAUsageError() {
-        Run r = run("conformance", "transport", "--socket", "/tmp/x.sock", "--peer-quirks", "python");
+        CliRun r = run("conformance", "transport", "--socket", "/tmp/x.sock", "--peer-quirks", "python");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("unknown peer quirks 'python' (expected none or go)"), r.err());
     }

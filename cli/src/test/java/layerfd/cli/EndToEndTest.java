@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -52,22 +50,14 @@ class EndToEndTest {
         }
     }
 
-    private record Run(int exit, String out, String err) {}
-
-    private static Run layerfd(String... args) {
+    private static CliRun layerfd(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--socket", socket.toString()));
-        picocli.CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(all.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString());
+        return CliRun.of(all.toArray(String[]::new));
     }
 
     private static JsonNode json(String... args) throws Exception {
-        Run r = layerfd(args);
+        CliRun r = layerfd(args);
         assertEquals(0, r.exit(), r.err());
         return JSON.readTree(r.out());
     }
@@ -78,7 +68,7 @@ class EndToEndTest {
         List<String> names = new ArrayList<>();
         images.forEach(i -> i.path("names").forEach(n -> names.add(n.asText())));
         assertTrue(names.containsAll(List.of(Fixtures.BASE, Fixtures.BIG, Fixtures.IMPORTED)), names.toString());
-        Run text = layerfd("images");
+        CliRun text = layerfd("images");
         assertEquals(0, text.exit(), text.err());
         assertTrue(text.out().startsWith("IMAGE ID"), text.out());
         assertTrue(text.out().contains(Fixtures.BASE), text.out());
@@ -94,7 +84,7 @@ class EndToEndTest {
         for (int i = 1; i < layers.size(); i++) {
             assertEquals(layers.get(i - 1).path("id").asText(), layers.get(i).path("parent").asText());
         }
-        Run missing = layerfd("inspect", "localhost/no/such:image");
+        CliRun missing = layerfd("inspect", "localhost/no/such:image");
         assertEquals(1, missing.exit());
         assertTrue(missing.err().startsWith("layerfd inspect: InspectImage: "), missing.err());
         assertTrue(missing.err().contains("(-32001)"), missing.err());
@@ -105,7 +95,7 @@ class EndToEndTest {
         for (String image : List.of(Fixtures.BASE, Fixtures.BIG)) {
             for (JsonNode layer : json("inspect", image, "--json").path("layers")) {
                 Path tar = dir.resolve(layer.path("id").asText() + ".tar");
-                Run r = layerfd("export", layer.path("id").asText(), "-o", tar.toString());
+                CliRun r = layerfd("export", layer.path("id").asText(), "-o", tar.toString());
                 assertEquals(0, r.exit(), r.err());
                 assertTrue(r.err().contains("(matches the layer's diff-digest)"), r.err());
                 assertEquals(layer.path("diffDigest").asText(), sha256(tar));
@@ -116,7 +106,7 @@ class EndToEndTest {
                 Files.delete(tar);
             }
         }
-        Run unknown = layerfd("export", "0".repeat(64), "-o", dir.resolve("x.tar").toString());
+        CliRun unknown = layerfd("export", "0".repeat(64), "-o", dir.resolve("x.tar").toString());
         assertEquals(1, unknown.exit());
         assertTrue(unknown.err().contains("(-32000)"), unknown.err());
         assertFalse(Files.exists(dir.resolve("x.tar")));
@@ -125,7 +115,7 @@ class EndToEndTest {
     @Test
     void extractEqualsPodmansOwnViewOfTheImage() throws Exception {
         Path dest = dir.resolve("rootfs");
-        Run r = layerfd("extract", Fixtures.BASE, dest.toString(), "--verify", "--json");
+        CliRun r = layerfd("extract", Fixtures.BASE, dest.toString(), "--verify", "--json");
         assertEquals(0, r.exit(), r.err());
         JsonNode result = JSON.readTree(r.out());
         assertTrue(result.path("verified").asBoolean());
@@ -138,7 +128,7 @@ class EndToEndTest {
     @Test
     void importDedupesAndFsckRepairsThroughTheServer() throws Exception {
         Path repo = dir.resolve("repo");
-        Run first = layerfd("import", Fixtures.BASE, "--repo", repo.toString());
+        CliRun first = layerfd("import", Fixtures.BASE, "--repo", repo.toString());
         assertEquals(0, first.exit(), first.err());
         assertTrue(first.out().lines().anyMatch(l -> l.matches("\\d+ new \\+ 0 already present objects; .* reflinked, "
                 + ".* copied, .* inlined")), first.out());
@@ -146,7 +136,7 @@ class EndToEndTest {
         assertEquals(0, again.path("statistics").path("newObjects").asLong(), again.toString());
         assertTrue(again.path("statistics").path("presentObjects").asLong() > 0, again.toString());
 
-        Run clean = layerfd("fsck", "--repo", repo.toString());
+        CliRun clean = layerfd("fsck", "--repo", repo.toString());
         assertEquals(0, clean.exit(), clean.out() + clean.err());
 
         List<Path> objects;
@@ -162,7 +152,7 @@ class EndToEndTest {
         byte[] bytes = Files.readAllBytes(corrupted);
         bytes[bytes.length / 2] ^= 0x5a;
         Files.write(corrupted, bytes);
-        Run broken = layerfd("fsck", "--repo", repo.toString(), "--json");
+        CliRun broken = layerfd("fsck", "--repo", repo.toString(), "--json");
         assertEquals(1, broken.exit(), broken.out() + broken.err());
         for (Path object : objects) {
             assertTrue(broken.out().contains(object.getParent().getFileName().toString() + object.getFileName()),
@@ -170,7 +160,7 @@ class EndToEndTest {
         }
         JSON.readTree(broken.out()); // one JSON document
 
-        Run repaired = layerfd("fsck", "--repo", repo.toString(), "--repair");
+        CliRun repaired = layerfd("fsck", "--repo", repo.toString(), "--repair");
         assertEquals(0, repaired.exit(), repaired.out() + repaired.err());
         assertTrue(Files.exists(deleted), "repair brought the deleted object back");
         assertEquals(deleted.getParent().getFileName().toString() + deleted.getFileName(),

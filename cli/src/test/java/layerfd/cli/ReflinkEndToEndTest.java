@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,17 +37,10 @@ class ReflinkEndToEndTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {}
-
-    private static Run layerfd(Path socket, String... args) {
+    private static CliRun layerfd(Path socket, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--socket", socket.toString()));
-        picocli.CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        return new Run(cli.execute(all.toArray(String[]::new)), out.toString(), err.toString());
+        return CliRun.of(all.toArray(String[]::new));
     }
 
     @ParameterizedTest
@@ -61,7 +52,7 @@ class ReflinkEndToEndTest {
             try (ServerProcess server = ServerProcess.start(socket, store)) {
                 long before = fs.freeBytes();
                 Path big = fs.root().resolve("big-rootfs");
-                Run r = layerfd(socket, "extract", Fixtures.BIG, big.toString(), "--unified", "enabled", "--json");
+                CliRun r = layerfd(socket, "extract", Fixtures.BIG, big.toString(), "--unified", "enabled", "--json");
                 assertEquals(0, r.exit(), r.err());
                 long used = before - fs.freeBytes();
                 long size = Files.size(big.resolve(BIG_FILE));
@@ -90,12 +81,12 @@ class ReflinkEndToEndTest {
             Path socket = dir.resolve("ext4.sock");
             try (ServerProcess server = ServerProcess.start(socket, store)) {
                 Path dest = ext4.root().resolve("rootfs");
-                Run refused = layerfd(socket, "extract", Fixtures.BASE, dest.toString(), "--unified", "enabled");
+                CliRun refused = layerfd(socket, "extract", Fixtures.BASE, dest.toString(), "--unified", "enabled");
                 assertEquals(1, refused.exit(), refused.out());
                 assertTrue(refused.err().contains("EOPNOTSUPP"), refused.err());
                 assertFalse(Files.exists(dest), "a failed extraction into a new DEST leaves nothing");
 
-                Run copied = layerfd(socket, "extract", Fixtures.BASE, dest.toString(), "--unified",
+                CliRun copied = layerfd(socket, "extract", Fixtures.BASE, dest.toString(), "--unified",
                         "enabled-with-copy");
                 assertEquals(0, copied.exit(), copied.err());
                 assertFalse(Files.exists(dest.resolve(ImageExtractor.INCOMPLETE_MARKER)));
@@ -115,11 +106,11 @@ class ReflinkEndToEndTest {
             Path socket = dir.resolve("xdev.sock");
             try (ServerProcess server = ServerProcess.start(socket, store)) {
                 Path dest = ext4.root().resolve("rootfs");
-                Run refused = layerfd(socket, "extract", Fixtures.BIG, dest.toString(), "--unified", "enabled");
+                CliRun refused = layerfd(socket, "extract", Fixtures.BIG, dest.toString(), "--unified", "enabled");
                 assertEquals(1, refused.exit(), refused.out());
                 assertTrue(refused.err().contains("EXDEV") && refused.err().contains("blob.bin"), refused.err());
                 assertFalse(Files.exists(dest));
-                Run copied = layerfd(socket, "extract", Fixtures.BIG, dest.toString(), "--unified",
+                CliRun copied = layerfd(socket, "extract", Fixtures.BIG, dest.toString(), "--unified",
                         "enabled-with-copy", "--verify");
                 assertEquals(0, copied.exit(), copied.err());
                 assertTrue(Files.size(dest.resolve(BIG_FILE)) > 100L << 20);

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import layerfd.protocol.Methods;
@@ -19,6 +17,7 @@ import layerfd.server.store.StoreLocation;
 import layerfd.server.store.StoreSnapshot;
 import layerfd.server.testing.PythonClient;
 import layerfd.server.testing.ServerProcess;
+import layerfd.server.testing.ReadableClassPath;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,7 +51,7 @@ class RootlessServerTest {
         List<String> args = new ArrayList<>(List.of("--socket", run.resolve("layerfd.sock").toString()));
         args.addAll(ServerProcess.storeArgs(location));
         List<String> java = ServerProcess.command("layerfd.server.ServerMain", args);
-        java.set(java.indexOf("-cp") + 1, readableClassPath());
+        java.set(java.indexOf("-cp") + 1, ReadableClassPath.copyInto(dir));
         command.addAll(java);
         try (ServerProcess server = ServerProcess.start(new ProcessBuilder(command).directory(dir.toFile()),
                 run.resolve("layerfd.sock"))) {
@@ -72,25 +71,4 @@ class RootlessServerTest {
         }
     }
 
-    /** This JVM's class path copied where the user (and the helper in its namespace) can read it: /root is 0700. */
-    private String readableClassPath() throws Exception {
-        Path copy = Files.createDirectories(dir.resolve("cp"));
-        List<String> entries = new ArrayList<>();
-        int n = 0;
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            Path source = Path.of(entry);
-            if (!Files.exists(source)) {
-                continue;
-            }
-            Path target = copy.resolve(String.format("%03d-%s", n++, source.getFileName()));
-            if (Files.isDirectory(source)) {
-                Fixtures.run(dir, "cp", "-a", source.toString(), target.toString());
-            } else {
-                Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            entries.add(target.toString());
-        }
-        Fixtures.run(dir, "chmod", "-R", "a+rX", copy.toString());
-        return String.join(File.pathSeparator, entries);
-    }
 }

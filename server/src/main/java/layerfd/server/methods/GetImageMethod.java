@@ -11,8 +11,6 @@ import layerfd.protocol.jsonrpc.Request;
 import layerfd.protocol.jsonrpc.RpcException;
 import layerfd.server.store.ImageRecord;
 import layerfd.server.store.LayerRecord;
-import layerfd.server.store.StoreException;
-import layerfd.server.store.StoreSnapshot;
 
 /**
  * container-libs PR 651 {@code GetImage {"imageId"}} → {@code {"manifest","config","layerDigests"}} (api-contract
@@ -31,18 +29,11 @@ final class GetImageMethod implements MethodHandler {
     public Reply handle(Request request) throws RpcException {
         ParamReader params = ParamReader.of(request);
         String reference = params.requiredString(Params.IMAGE_ID);
-        ImageRecord image;
-        byte[] manifest;
-        byte[] config;
-        List<LayerRecord> baseFirst;
-        try (StoreSnapshot snapshot = context.store().readLocked()) {
-            image = snapshot.resolveImage(reference);
-            manifest = snapshot.manifest(image);
-            config = snapshot.config(image);
-            baseFirst = snapshot.imageLayers(image);
-        } catch (StoreException e) {
-            throw Failures.toRpc(params.method(), e);
-        }
+        ResolvedImage resolved = ResolvedImage.read(context, params, reference);
+        ImageRecord image = resolved.image();
+        byte[] manifest = resolved.manifest();
+        byte[] config = resolved.config();
+        List<LayerRecord> baseFirst = resolved.layersBaseFirst();
         ObjectNode result = ImageJson.NODES.objectNode();
         result.put(Results.MANIFEST, ImageJson.storedText(manifest, "manifest of image " + image.id()));
         result.put(Results.CONFIG, ImageJson.storedText(config, "config of image " + image.id()));

@@ -11,8 +11,6 @@ import layerfd.protocol.jsonrpc.Request;
 import layerfd.protocol.jsonrpc.RpcException;
 import layerfd.server.store.ImageRecord;
 import layerfd.server.store.LayerRecord;
-import layerfd.server.store.StoreException;
-import layerfd.server.store.StoreSnapshot;
 
 /**
  * {@code InspectImage {"image"}} → {@code {"id","names","digest","configDigest","manifest","config","layers"}} with
@@ -29,18 +27,11 @@ final class InspectImageMethod implements MethodHandler {
     public Reply handle(Request request) throws RpcException {
         ParamReader params = ParamReader.of(request);
         String reference = params.requiredString(Params.IMAGE);
-        ImageRecord image;
-        byte[] manifest;
-        byte[] config;
-        List<LayerRecord> layers;
-        try (StoreSnapshot snapshot = context.store().readLocked()) {
-            image = snapshot.resolveImage(reference);
-            manifest = snapshot.manifest(image);
-            config = snapshot.config(image);
-            layers = snapshot.imageLayers(image);
-        } catch (StoreException e) {
-            throw Failures.toRpc(params.method(), e);
-        }
+        ResolvedImage resolved = ResolvedImage.read(context, params, reference);
+        ImageRecord image = resolved.image();
+        byte[] manifest = resolved.manifest();
+        byte[] config = resolved.config();
+        List<LayerRecord> layers = resolved.layersBaseFirst();
         ObjectNode result = ImageJson.summary(image);
         result.remove(Results.TOP_LAYER);
         result.remove(Results.CREATED);

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -18,6 +16,7 @@ import layerfd.server.store.Fixtures;
 import layerfd.server.store.Store;
 import layerfd.server.store.StoreLocation;
 import layerfd.server.store.StoreSnapshot;
+import layerfd.server.testing.ReadableClassPath;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,7 +49,7 @@ class RootlessHelperTest {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/podman")), "needs podman");
         assumeTrue(Files.isDirectory(Path.of(HOME)), "needs the fixture user " + USER);
         store = Fixtures.location(Fixtures.ROOTLESS_VFS);
-        classPath = copyClassPath();
+        classPath = ReadableClassPath.copyInto(WORK);
     }
 
     @AfterAll
@@ -152,27 +151,6 @@ class RootlessHelperTest {
         return out;
     }
 
-    /** This JVM's class path copied where the user (and the helper in its namespace) can read it: /root is 0700. */
-    private static String copyClassPath() throws IOException {
-        Path dir = Files.createDirectories(WORK.resolve("cp"));
-        List<String> entries = new ArrayList<>();
-        int n = 0;
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            Path source = Path.of(entry);
-            if (!Files.exists(source)) {
-                continue;
-            }
-            Path target = dir.resolve(String.format("%03d-%s", n++, source.getFileName()));
-            if (Files.isDirectory(source)) {
-                Fixtures.run(WORK, "cp", "-a", source.toString(), target.toString());
-            } else {
-                Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            entries.add(target.toString());
-        }
-        Fixtures.run(WORK, "chmod", "-R", "a+rX", WORK.toString());
-        return String.join(File.pathSeparator, entries);
-    }
 
     /** Helper JVMs and podman commands of the user, except podman's long-lived pause process (catatonit). */
     private static List<String> leftovers() throws Exception {
