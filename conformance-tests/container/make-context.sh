@@ -46,5 +46,7 @@ ENV PATH=/usr/bin PYTHONDONTWRITEBYTECODE=1
 CMD ["/usr/bin/python3"]
 DOCKERFILE
 
-hash=$( (cd "$out" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16)
+# Every regular file's content and every symlink's target count.
+hash=$( (cd "$out" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum \
+  && find . -type l -printf '%p -> %l\n' | LC_ALL=C sort) | sha256sum | cut -c1-16)
 echo "$IMAGE_REPOSITORY:$hash"

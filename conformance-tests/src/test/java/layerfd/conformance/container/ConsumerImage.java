@@ -22,13 +22,21 @@ final class ConsumerImage {
     /** The build copies about 40 MB into a vfs store: seconds, but a busy 2-core machine is slow. */
     private static final long BUILD_TIMEOUT_SECONDS = 300;
 
+    /** The build context, rewritten by every test JVM (the script takes about a second). */
+    private static final Path CONTEXT = Path.of("target/consumer-image");
+
+    private static String built;
+
     private ConsumerImage() {}
 
-    /** The image name, built into the service's store unless it is there already; {@code work} holds the context. */
-    static String ensureBuilt(Path work) {
-        Path context = work.resolve("consumer-image");
-        String output = Fixtures.run(work, Fixtures.repositoryRoot().resolve(CONTEXT_SCRIPT).toString(),
-                context.toString());
+    /** The image name, built into the service's store unless it is there already (once per test JVM). */
+    static synchronized String ensureBuilt() {
+        if (built != null) {
+            return built;
+        }
+        Path context = CONTEXT.toAbsolutePath();
+        String output = Fixtures.run(Path.of("").toAbsolutePath(),
+                Fixtures.repositoryRoot().resolve(CONTEXT_SCRIPT).toString(), context.toString());
         List<String> lines = output.lines().toList();
         String image = lines.getLast().strip();
         DockerClient docker = DockerClientFactory.instance().client();
@@ -43,6 +51,7 @@ final class ConsumerImage {
                 throw new IllegalStateException("building " + image + " from " + context + " gave no image id");
             }
         }
+        built = image;
         return image;
     }
 

@@ -22,8 +22,9 @@ import layerfd.server.store.StoreLocation;
 import layerfd.server.store.StoreSnapshot;
 import layerfd.server.testing.ServerProcess;
 import layerfd.testing.OpenFds;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.ContainerLaunchException;
 import org.testcontainers.containers.GenericContainer;
@@ -59,18 +60,23 @@ class ContainerizedConsumerTest {
     @TempDir
     Path dir;
 
-    @Test
-    void pythonClientInAContainerRebuildsEveryLayerFromFdsPassedAcrossTheContainerBoundary() throws Exception {
+    /** BASE has three layers of small files (mostly inline), BIG one layer with a 100 MiB file (external). */
+    @ParameterizedTest
+    @ValueSource(strings = {Fixtures.BASE, Fixtures.BIG})
+    void pythonClientInAContainerRebuildsEveryLayerFromFdsPassedAcrossTheContainerBoundary(String fixtureImage)
+            throws Exception {
         ContainerService.assumeAvailable();
         StoreLocation store = Fixtures.location(Fixtures.ROOT_OVERLAY);
-        String image = ConsumerImage.ensureBuilt(dir);
+        String image = ConsumerImage.ensureBuilt();
         Path socketDir = Files.createDirectory(dir.resolve("socket"));
-        List<LayerRecord> topFirst = layersTopFirst(store, Fixtures.BIG);
+        List<LayerRecord> topFirst = layersTopFirst(store, fixtureImage);
         try (ServerProcess server = ServerProcess.start(socketDir.resolve(SOCKET_NAME), store)) {
             // The first request opens what the server then keeps (store state, worker threads): the baseline comes after.
             hostView(server.socket(), topFirst.getFirst().id()).close();
             int serverBaseline = server.settleFds(0);
-            JsonNode report = runConsumer(image, socketDir, Fixtures.BIG);
+            JsonNode report = runConsumer(image, socketDir, fixtureImage);
+            // Kept in the surefire output file: what the container saw, for reading a failure.
+            System.out.println("consumer report: " + report);
 
             // Container root is host root under rootful podman: the server's default SO_PEERCRED policy admits it.
             assertEquals(0, report.get("uid").asInt(), report.toString());
