@@ -80,6 +80,8 @@ class ContainerizedConsumerTest {
 
             // Container root is host root under rootful podman: the server's default SO_PEERCRED policy admits it.
             assertEquals(0, report.get("uid").asInt(), report.toString());
+            // PID 1 of its own PID namespace: the client really ran in the container, not on the host.
+            assertEquals(1, report.get("pid").asInt(), report.toString());
             assertEquals(0, report.get("get_image_fds").asInt(), "GetImage carries no fds: " + report);
             JsonNode layers = report.get("layers");
             assertEquals(topFirst.size(), layers.size(), report.toString());
@@ -107,9 +109,9 @@ class ContainerizedConsumerTest {
         try (Response response = hostView(socket, layer)) {
             assertEquals(response.fds().size(), probe.get("fds").asInt(), "fd count for layer " + layer);
             assertEquals(response.result(), probe.get("result"), "GetSplitFDStream result for layer " + layer);
-            assertEquals(HostFdView.of(response.fds().get(0)).sha256(), probe.at("/stream/sha256").asText(),
-                    "stream memfd content read in the container");
-            assertEquals(HostFdView.of(response.fds().get(0)).length(), probe.at("/stream/length").asLong());
+            HostFdView stream = HostFdView.of(response.fds().get(0));
+            assertEquals(stream.sha256(), probe.at("/stream/sha256").asText(), "stream memfd read in the container");
+            assertEquals(stream.length(), probe.at("/stream/length").asLong(), "stream memfd length in the container");
             HostFdView content = HostFdView.of(response.fds().get(1));
             JsonNode seen = probe.get("content");
             assertEquals(content, new HostFdView(seen.get("sha256").asText(), seen.get("length").asLong(),
