@@ -30,7 +30,10 @@ def run_client(client, sock, *args):
     done = subprocess.run([sys.executable, client, "--socket", sock, *args], capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit("client %s exited %d: %s" % (" ".join(args), done.returncode, done.stderr.strip()))
-    return json.loads(done.stdout)
+    document = json.loads(done.stdout)
+    if "error" in document or "error" in document.get("response", {}):
+        raise SystemExit("client %s: the server answered an error: %s" % (" ".join(args), done.stdout.strip()))
+    return document
 
 
 def load_client_module(path):

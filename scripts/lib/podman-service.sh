@@ -78,7 +78,7 @@ EOF
 layerfd_podman_service_leftovers() {
   local proc
   for proc in /proc/[0-9]*; do
-    if tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -qF -- "$layerfd_podman_service_dir/"; then
+    if { tr "\0" " " <"$proc/cmdline"; } 2>/dev/null | grep -qF -- "$layerfd_podman_service_dir/"; then
       echo "${proc#/proc/}"
     fi
   done
@@ -105,7 +105,7 @@ layerfd_podman_service_stop() {
   done
   # vfs needs no mounts, but podman mounts a tmpfs or shm for a container under the runroot: unmount deepest first.
   local mnt
-  for mnt in $(awk -v d="$dir/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r); do
+  awk -v d="$dir/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r | while read -r mnt; do
     umount -l "$mnt" 2>/dev/null || true
   done
   rm -rf "$dir"

@@ -25,11 +25,10 @@ import layerfd.testing.OpenFds;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.BindMode;
-import org.testcontainers.containers.ContainerLaunchException;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.OutputFrame.OutputType;
-import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
 
@@ -142,22 +141,14 @@ class ContainerizedConsumerTest {
                 .withCopyFileToContainer(MountableFile.forHostPath(root.resolve(CONSUMER)), consumer)
                 .withCommand("/usr/bin/python3", consumer, "--client", client, "--socket",
                         SOCKET_DIR_IN_CONTAINER + "/" + SOCKET_NAME, "--image", fixtureImage)
-                .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(RUN_TIMEOUT))) {
-            try {
-                container.start();
-            } catch (ContainerLaunchException e) {
-                fail("the consumer in " + image + " failed: " + e.getMessage() + "\n" + logsOf(container), e);
+                .withStartupCheckStrategy(new RunToExit().withTimeout(RUN_TIMEOUT))) {
+            container.start();
+            long status = DockerClientFactory.instance().client().inspectContainerCmd(container.getContainerId())
+                    .exec().getState().getExitCodeLong();
+            if (status != 0) {
+                fail("the consumer in " + image + " exited with " + status + "; its output:\n" + container.getLogs());
             }
-            String stdout = container.getLogs(OutputType.STDOUT);
-            return JSON.readTree(stdout);
-        }
-    }
-
-    private static String logsOf(GenericContainer<?> container) {
-        try {
-            return container.getLogs();
-        } catch (RuntimeException e) {
-            return "(no logs: " + e.getMessage() + ")";
+            return JSON.readTree(container.getLogs(OutputType.STDOUT));
         }
     }
 
