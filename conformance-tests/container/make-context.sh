@@ -12,7 +12,8 @@ IMAGE_REPOSITORY=localhost/layerfd/python-consumer
 PYTHON=/usr/bin/python3
 # Parts of the standard library a stdlib client never imports (leaving them out halves the image), and Debian's
 # sitecustomize.py, a symlink into the host's /etc.
-STDLIB_UNUSED=(test idlelib tkinter turtledemo lib2to3 ensurepip pydoc_data site-packages dist-packages sitecustomize.py)
+STDLIB_UNUSED=(test idlelib tkinter turtledemo lib2to3 ensurepip pydoc_data site-packages dist-packages
+  sitecustomize.py)
 
 out=${1:?usage: make-context.sh OUT_DIR}
 [[ -x $PYTHON ]] || { echo "make-context: $PYTHON is missing (apt-get install python3)" >&2; exit 1; }
@@ -32,7 +33,8 @@ tar -C "$(dirname "$stdlib")" "${excludes[@]}" -cf - "$(basename "$stdlib")" | t
 # Every library at the path the loader looks for it (ldd's "=> path", and the interpreter's own absolute path),
 # copied as a regular file so the image needs none of the host's /lib -> usr/lib symlinks.
 libraries() {
-  ldd "$binary" "$dynload"/*.so 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $2 ~ /^\(0x/ { print $1 }'
+  ldd "$binary" "$dynload"/*.so 2>/dev/null |
+    awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $2 ~ /^\(0x/ { print $1 }'
 }
 for lib in $(libraries | sort -u); do
   mkdir -p "$root$(dirname "$lib")"

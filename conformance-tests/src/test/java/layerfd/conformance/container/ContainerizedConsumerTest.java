@@ -70,7 +70,7 @@ class ContainerizedConsumerTest {
         Path socketDir = Files.createDirectory(dir.resolve("socket"));
         List<LayerRecord> topFirst = layersTopFirst(store, fixtureImage);
         try (ServerProcess server = ServerProcess.start(socketDir.resolve(SOCKET_NAME), store)) {
-            // The first request opens what the server then keeps (store state, worker threads): the baseline comes after.
+            // The first request opens what the server then keeps (store state, worker threads): baseline after it.
             hostView(server.socket(), topFirst.getFirst().id()).close();
             int serverBaseline = server.settleFds(0);
             JsonNode report = runConsumer(image, socketDir, fixtureImage);
