@@ -7,6 +7,8 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import layerfd.linux.CapabilitySets;
 import layerfd.linux.Credentials;
 import layerfd.protocol.fdpass.FdpassOptions;
@@ -65,28 +67,44 @@ public final class ServerRunner {
         // The socket file this process bound before re-executing is its own to remove, unlike systemd's.
         Optional<Path> ownSocketFile = stage.filter(s -> s.boundSocketFd().isPresent())
                 .map(s -> options.listen().path());
+        // Signal handlers go in before the server starts: a SIGTERM right after the "listening" line must still be a
+        // clean stop (exit 0), not the JVM's default exit 143.
+        AtomicReference<LayerfdServer> running = new AtomicReference<>();
+        AtomicBoolean stopRequested = new AtomicBoolean();
+        for (String name : STOP_SIGNALS) {
+            Signal.handle(new Signal(name), signal -> Thread.ofPlatform().name("layerfd-stop").start(() -> {
+                stopRequested.set(true);
+                ownSocketFile.ifPresent(ServerRunner::removeQuietly);
+                LayerfdServer started = running.get();
+                if (started != null) {
+                    started.shutdown();
+                }
+            }));
+        }
         LayerfdServer server;
         try {
             if (stage.isPresent()) {
-                CapabilitySets kept = PrivilegeDrop.verify();
-                new EventLog(System.err, Clock.systemUTC()).log("privileges", "kept", "CAP_DAC_READ_SEARCH",
-                        "effective", Long.toHexString(kept.effective()), "bounding", Long.toHexString(kept.bounding()),
-                        "no_new_privs", kept.noNewPrivs(), "uid", kept.effectiveUid());
+                logKept(PrivilegeDrop.verify());
             }
             server = LayerfdServer.start(options);
         } catch (IOException | RuntimeException e) {
             ownSocketFile.ifPresent(ServerRunner::removeQuietly);
             throw e;
         }
-        for (String name : STOP_SIGNALS) {
-            // A JVM shutdown hook would exit 143 after SIGTERM; handling the signal lets main return 0.
-            Signal.handle(new Signal(name), signal -> Thread.ofPlatform().name("layerfd-stop").start(() -> {
-                ownSocketFile.ifPresent(ServerRunner::removeQuietly);
-                server.shutdown();
-            }));
+        running.set(server);
+        if (stopRequested.get()) {
+            // The signal came while the server started; shutdown is idempotent if the handler saw it too.
+            server.shutdown();
         }
         server.awaitTermination();
         return EXIT_OK;
+    }
+
+    /** One log line (docs/operations.md "Logs") saying what the re-executed server holds. */
+    private static void logKept(CapabilitySets kept) {
+        new EventLog(System.err, Clock.systemUTC()).log("privileges", "kept", "CAP_DAC_READ_SEARCH",
+                "effective", Long.toHexString(kept.effective()), "bounding", Long.toHexString(kept.bounding()),
+                "no_new_privs", kept.noNewPrivs(), "uid", kept.effectiveUid());
     }
 
     private static void removeQuietly(Path socketFile) {
