@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,6 +51,8 @@ class DropPrivilegesTest {
     private static final String STRANGER = "4242:4242";
     private static final long NON_ROOT_EXIT_TIMEOUT_SECONDS = 60;
     private static final String SETPRIV = "/usr/bin/setpriv";
+    private static final int SOCKET_POLLS = 500;
+    private static final long POLL_MILLIS = 20;
 
     private Path dir;
     private StoreLocation store;
@@ -170,6 +173,40 @@ class DropPrivilegesTest {
             assertFalse(its.noNewPrivs());
             assertTrue(plain.events("privileges").isEmpty(), plain.log());
             assertEquals(0, plain.stop(), plain.log());
+        }
+    }
+
+    @Test
+    void socketActivatedServerDropsTooAndLeavesSystemdsSocketFile() throws Exception {
+        Path activate = Path.of("/usr/bin/systemd-socket-activate");
+        assumeTrue(Files.isExecutable(activate), "needs systemd-socket-activate");
+        Path socket = dir.resolve("activated.sock");
+        List<String> command = new ArrayList<>(List.of(activate.toString(), "-l", socket.toString()));
+        List<String> args = new ArrayList<>(List.of("--socket", socket.toString(), "--drop-privileges"));
+        args.addAll(ServerProcess.storeArgs(store));
+        command.addAll(ServerProcess.command("layerfd.server.ServerMain", args));
+        Path log = dir.resolve("activated.log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            for (int i = 0; i < SOCKET_POLLS && !Files.exists(socket); i++) {
+                Thread.sleep(POLL_MILLIS);
+            }
+            // The first connection starts the server (systemd-socket-activate execs it with LISTEN_FDS=1, fd 3).
+            try (JavaClient activated = JavaClient.connect(socket)) {
+                activated.result(Methods.INITIALIZE, params());
+                // systemd-socket-activate execs the server, so the pid is still that of the process started here.
+                CapabilitySets kept = CapabilitySets.ofProcess(process.pid());
+                assertEquals(PrivilegeDrop.KEPT, kept.effective(), Files.readString(log));
+                assertEquals(PrivilegeDrop.KEPT, kept.bounding(), Files.readString(log));
+                assertTrue(kept.noNewPrivs());
+            }
+            assertTrue(Files.readString(log).contains("inherited=true"), Files.readString(log));
+            process.destroy();
+            assertTrue(process.waitFor(NON_ROOT_EXIT_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            assertEquals(0, process.exitValue(), Files.readString(log));
+            assertTrue(Files.exists(socket), "an inherited socket's file belongs to systemd and stays");
+        } finally {
+            process.destroyForcibly();
         }
     }
 
