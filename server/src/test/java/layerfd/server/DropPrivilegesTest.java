@@ -181,10 +181,7 @@ class DropPrivilegesTest {
         Path activate = Path.of("/usr/bin/systemd-socket-activate");
         assumeTrue(Files.isExecutable(activate), "needs systemd-socket-activate");
         Path socket = dir.resolve("activated.sock");
-        List<String> command = new ArrayList<>(List.of(activate.toString(), "-l", socket.toString()));
-        List<String> args = new ArrayList<>(List.of("--socket", socket.toString(), "--drop-privileges"));
-        args.addAll(ServerProcess.storeArgs(store));
-        command.addAll(ServerProcess.command("layerfd.server.ServerMain", args));
+        List<String> command = ServerProcess.socketActivatedCommand(activate, socket, store, "--drop-privileges");
         Path log = dir.resolve("activated.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
