@@ -103,12 +103,21 @@ public final class PrivilegeDrop {
                 yield bound.release();
             }
         };
-        CapabilityDrop.limitBoundingSet(KEPT);
-        CapabilityDrop.clearInheritable();
-        CapabilityDrop.clearAmbient();
-        CapabilityDrop.setNoNewPrivs();
-        Exec.execve(Files.readSymbolicLink(EXE).toString().getBytes(StandardCharsets.UTF_8),
-                nulSeparated(Files.readAllBytes(CMDLINE)), environment, List.of(socketFd));
+        try {
+            CapabilityDrop.limitBoundingSet(KEPT);
+            CapabilityDrop.clearInheritable();
+            CapabilityDrop.clearAmbient();
+            CapabilityDrop.setNoNewPrivs();
+            Exec.execve(Files.readSymbolicLink(EXE).toString().getBytes(StandardCharsets.UTF_8),
+                    nulSeparated(Files.readAllBytes(CMDLINE)), environment, List.of(socketFd));
+        } catch (IOException | RuntimeException e) {
+            // The server will not run: a socket file it bound would only mislead clients until the next start.
+            if (listen instanceof ListenOn.SocketFile file) {
+                OwnedFd.adopt(socketFd).close();
+                Files.deleteIfExists(file.path().toAbsolutePath());
+            }
+            throw e;
+        }
     }
 
     /**
