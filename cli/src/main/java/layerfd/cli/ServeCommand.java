@@ -56,6 +56,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Clients connected at once (default: ${DEFAULT-VALUE}).")
     int maxConnections = ServerLimits.DEFAULT_MAX_CONNECTIONS;
 
+    @Option(names = "--drop-privileges",
+            description = "As root: after binding the socket, keep only CAP_DAC_READ_SEARCH and set no_new_privs "
+                    + "(the server re-executes itself; docs/security.md).")
+    boolean dropPrivileges;
+
     @Override
     public Integer call() throws Exception {
         ServerLimits limits = ServerLimits.defaults()
@@ -68,6 +73,6 @@ final class ServeCommand implements Callable<Integer> {
         Path path = socket.resolve();
         ServerOptions options = ServerRunner.options(path, overrides, new LinkedHashSet<>(allowUids),
                 new LinkedHashSet<>(allowGids), inlineThreshold, maxFdsPerSendmsg, limits);
-        return ServerRunner.runUntilStopped(options);
+        return ServerRunner.runUntilStopped(options, dropPrivileges);
     }
 }

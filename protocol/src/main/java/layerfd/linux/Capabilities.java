@@ -46,7 +46,7 @@ public final class Capabilities {
         return (mask >>> capability & 1) != 0;
     }
 
-    private static String field(String statusText, String key) {
+    static String field(String statusText, String key) {
         for (String line : statusText.split("\n")) {
             if (line.startsWith(key)) {
                 return line.substring(key.length()).trim();

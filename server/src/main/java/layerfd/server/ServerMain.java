@@ -12,7 +12,7 @@ import layerfd.server.store.config.StoreOverrides;
 /**
  * A server process without the CLI's dependencies, for tests that need a REAL server process:
  * {@code java -cp … layerfd.server.ServerMain --socket P --root G --runroot R --driver overlay}. Options are those
- * of {@code layerfd serve} plus the limits. Exit 0 after SIGTERM, 1 on failure, 2 on a usage error.
+ * of {@code layerfd serve} (including the flag {@code --drop-privileges}) plus the limits. Exit 0 after SIGTERM, 1 on failure, 2 on a usage error.
  */
 public final class ServerMain {
     static final int EXIT_FAILED = 1;
@@ -45,8 +45,13 @@ public final class ServerMain {
         long inlineThreshold = ServerOptions.DEFAULT_INLINE_THRESHOLD;
         int fdsPerSendmsg = FdpassOptions.DEFAULT_MAX_FDS_PER_SENDMSG;
         ServerLimits limits = ServerLimits.defaults();
+        boolean dropPrivileges = false;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
+            if (option.equals("--drop-privileges")) {
+                dropPrivileges = true;
+                continue;
+            }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("option " + option + " needs a value");
             }
@@ -73,7 +78,7 @@ public final class ServerMain {
         }
         ServerOptions options = ServerRunner.options(socket, new StoreOverrides(root, runRoot, driver, storageConf),
                 uids, gids, inlineThreshold, fdsPerSendmsg, limits);
-        return ServerRunner.runUntilStopped(options);
+        return ServerRunner.runUntilStopped(options, dropPrivileges);
     }
 
     private static long number(String option, String value) {

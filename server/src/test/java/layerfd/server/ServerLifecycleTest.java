@@ -215,10 +215,7 @@ class ServerLifecycleTest {
         assumeTrue(Files.isExecutable(activate), "needs systemd-socket-activate");
         Path socket = dir.resolve("activated.sock");
         StoreLocation location = Fixtures.location(Fixtures.ROOT_OVERLAY);
-        List<String> command = new ArrayList<>(List.of(activate.toString(), "-l", socket.toString()));
-        List<String> args = new ArrayList<>(List.of("--socket", socket.toString()));
-        args.addAll(ServerProcess.storeArgs(location));
-        command.addAll(ServerProcess.command("layerfd.server.ServerMain", args));
+        List<String> command = ServerProcess.socketActivatedCommand(activate, socket, location);
         Path log = dir.resolve("activated.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {

@@ -29,17 +29,31 @@ public final class SocketFile {
     private SocketFile() {}
 
     public static FdpassServerSocket bind(Path path, FdpassOptions options) throws IOException {
-        Path absolute = path.toAbsolutePath();
-        createParent(absolute.getParent());
-        removeStale(absolute);
+        Path absolute = prepare(path);
         FdpassServerSocket server = FdpassServerSocket.bind(absolute, options);
         try {
-            Files.setPosixFilePermissions(absolute, SOCKET_MODE);
+            restrictMode(absolute);
             return server;
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
         }
+    }
+
+    /**
+     * Everything before the bind: the parent directory exists, a stale socket file is gone. Returns the absolute path
+     * to bind.
+     */
+    public static Path prepare(Path path) throws IOException {
+        Path absolute = path.toAbsolutePath();
+        createParent(absolute.getParent());
+        removeStale(absolute);
+        return absolute;
+    }
+
+    /** After the bind: only the socket's owner and group may connect. */
+    public static void restrictMode(Path socket) throws IOException {
+        Files.setPosixFilePermissions(socket, SOCKET_MODE);
     }
 
     private static void createParent(Path parent) throws IOException {

@@ -52,6 +52,20 @@ public final class ServerProcess implements AutoCloseable {
                 "--driver", store.driver());
     }
 
+    /**
+     * A server command under {@code systemd-socket-activate -l socket} (the first connection starts the server with
+     * LISTEN_FDS=1, fd 3), with extra ServerMain options.
+     */
+    public static List<String> socketActivatedCommand(Path activate, Path socket, StoreLocation store,
+                                                      String... extra) {
+        List<String> command = new ArrayList<>(List.of(activate.toString(), "-l", socket.toString()));
+        List<String> args = new ArrayList<>(List.of("--socket", socket.toString()));
+        args.addAll(storeArgs(store));
+        args.addAll(List.of(extra));
+        command.addAll(command("layerfd.server.ServerMain", args));
+        return command;
+    }
+
     /** Starts a server on {@code socket} for {@code store}, with extra ServerMain options; waits until it listens. */
     public static ServerProcess start(Path socket, StoreLocation store, String... extra) throws IOException {
         List<String> args = new ArrayList<>(List.of("--socket", socket.toString()));
