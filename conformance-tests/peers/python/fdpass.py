@@ -16,6 +16,7 @@ import errno
 import json
 import os
 import socket
+import stat
 import threading
 
 JSON_WHITESPACE = b" \t\n\r"
@@ -288,7 +289,7 @@ def read_fd(fd, limit=None):
     """A regular file with pread from offset 0 (the offset is shared with the sender); anything else to EOF."""
     chunks = []
     total = 0
-    regular = os.path.stat.S_ISREG(os.fstat(fd).st_mode)
+    regular = stat.S_ISREG(os.fstat(fd).st_mode)
     while limit is None or total < limit:
         want = READ_BYTES if limit is None else min(READ_BYTES, limit - total)
         data = os.pread(fd, want, total) if regular else os.read(fd, want)
