@@ -39,7 +39,7 @@ class PythonTransportTest {
     @TempDir
     Path dir;
 
-    /** The runner's batches of 253 (one refused-free sendmsg short of 300) and of 8 (the old Go copy). */
+    /** The runner's default batch of 253 (300 fds go out as 253 + 47) and 8 (the old Go copy). */
     @ParameterizedTest
     @ValueSource(ints = {FdpassOptions.DEFAULT_MAX_FDS_PER_SENDMSG, 8})
     void theTransportRunnerPassesEveryCheckAgainstThePythonServer(int maxFdsPerSendmsg) throws Exception {
