@@ -198,6 +198,13 @@ class Receiver:
                 self.end_of_stream()
                 return None
 
+    def messages(self):
+        """Every (message, fds) until the peer closes between messages; ProtocolError on a fatal error."""
+        received = self.receive()
+        while received is not None:
+            yield received
+            received = self.receive()
+
 
 def recv_fds(sock):
     """One recvmsg with MSG_CMSG_CLOEXEC (socket.recv_fds drops its flags argument): (bytes, fds, msg_flags)."""

@@ -46,11 +46,7 @@ class Client:
 
     def _read(self):
         try:
-            while True:
-                received = self.receiver.receive()
-                if received is None:
-                    break
-                message, fds = received
+            for message, fds in self.receiver.messages():
                 with self.cond:
                     self.responses[json.dumps(message.get("id"))] = (message, fds)
                     self.arrival_order.append(message.get("id"))
@@ -130,11 +126,7 @@ def serve_connection(sock, dispatch, on_notification=None):
     receiver, sender = fdpass.Receiver(sock), fdpass.Sender(sock)
     workers = []
     try:
-        while True:
-            received = receiver.receive()
-            if received is None:
-                break
-            message, fds = received
+        for message, fds in receiver.messages():
             try:
                 kind = fdpass.rpc_kind(message)
             except fdpass.InvalidMessage as e:

@@ -1,6 +1,7 @@
-"""fdpass_peer.py vectors DIR: runs conformance-tests/vectors/jsonrpc-fdpass (cases.json) against fdpass.py over
-real socketpairs: every receive case as delivered and split at every byte, every send schedule observed with raw
-recvmsg. Prints "PASS name" or "FAIL name: why" per case, then "N passed, N failed"."""
+"""fdpass_peer.py vectors DIR: runs conformance-tests/vectors/jsonrpc-fdpass (cases.json) against fdpass.py: every
+receive case fed to the Receiver read by read, as delivered and split at every byte; every send schedule sent by
+the Sender on a real socketpair and observed with raw recvmsg. Prints "PASS name" or "FAIL name: why" per case,
+then "N passed, N failed"."""
 
 import json
 import os
@@ -15,24 +16,6 @@ SPLIT_SUFFIX = "/split-every-byte"
 JOIN_SECONDS = 30
 
 
-def _deliver(sock, deliveries, split):
-    """The sender side of a receive case: one sendmsg per delivery (or per byte), then end of stream."""
-    number = 0
-    try:
-        for data, count in deliveries:
-            fds = [fdpass.memfd_with("fd-%d" % (number + i)) for i in range(count)]
-            number += count
-            pieces = [data[i:i + 1] for i in range(len(data))] if split else [data]
-            try:
-                for i, piece in enumerate(pieces):
-                    socket.send_fds(sock, [piece], fds) if i == 0 and fds else sock.sendall(piece)
-            finally:
-                rpc.close_all(fds)
-        sock.shutdown(socket.SHUT_WR)
-    except OSError:
-        pass  # the receiver may close first after a fatal error
-
-
 def _rpc_reaction(message):
     try:
         return fdpass.rpc_kind(message)
@@ -42,28 +25,25 @@ def _rpc_reaction(message):
 
 def receive_case(folder, case, split):
     """None when the receiver did exactly what the case says, else why not."""
-    deliveries = [((folder / d["file"]).read_bytes(), d["fds"]) for d in case["deliveries"]]
-    sender, receiving = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-    thread = threading.Thread(target=_deliver, args=(sender, deliveries, split))
-    thread.start()
-    receiver = fdpass.Receiver(receiving)
-    got, end = [], "clean"
+    receiver = fdpass.Receiver()
+    got, end, number = [], "clean", 0
     try:
-        while True:
-            received = receiver.receive()
-            if received is None:
-                break
-            message, fds = received
-            contents = [fdpass.read_fd(fd).decode("ascii") for fd in fds]
-            rpc.close_all(fds)
-            got.append({"value": message, "fds": contents, "rpc": _rpc_reaction(message)})
+        for delivery in case["deliveries"]:
+            data = (folder / delivery["file"]).read_bytes()
+            fds = [fdpass.memfd_with("fd-%d" % (number + i)) for i in range(delivery["fds"])]
+            number += len(fds)
+            step = 1 if split else len(data)
+            for at in range(0, len(data), step):
+                receiver.feed(data[at:at + step], fds if at == 0 else [])
+                for message, taken in iter(receiver.next, None):
+                    contents = [fdpass.read_fd(fd).decode("ascii") for fd in taken]
+                    rpc.close_all(taken)
+                    got.append({"value": message, "fds": contents, "rpc": _rpc_reaction(message)})
+        receiver.end_of_stream()
     except fdpass.ProtocolError as e:
         end = {"fatal": e.kind}
     finally:
         receiver.close()
-        receiving.close()
-        thread.join(JOIN_SECONDS)
-        sender.close()
     expected = [{"value": m["value"], "fds": ["fd-%d" % n for n in m["fds"]], "rpc": m["rpc"]}
                 for m in case["messages"]]
     if got != expected:

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import layerfd.conformance.support.PeerProcess;
 import layerfd.conformance.support.PythonPeers;
 import layerfd.conformance.support.StoreLayers;
@@ -18,7 +17,6 @@ import layerfd.server.testing.ServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -32,12 +30,6 @@ class PythonClientTest {
 
     @TempDir
     Path dir;
-
-    static Stream<Arguments> images() {
-        return Stream.of(Arguments.of(Fixtures.ROOT_OVERLAY, Fixtures.BASE),
-                Arguments.of(Fixtures.ROOT_OVERLAY, Fixtures.BIG),
-                Arguments.of(Fixtures.ROOTLESS_VFS, Fixtures.BASE));
-    }
 
     /** The PASS lines the client must print, in order; content fd counts are the server's choice. */
     private static List<String> expectedPasses(StoreLocation store, String image) throws Exception {
@@ -69,7 +61,7 @@ class PythonClientTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("images")
+    @MethodSource("layerfd.conformance.support.StoreLayers#fixtureImages")
     void thePythonClientReassemblesEveryLayerFromTheJavaServer(String storeName, String image) throws Exception {
         StoreLocation store = Fixtures.location(storeName);
         List<String> expected = expectedPasses(store, image);

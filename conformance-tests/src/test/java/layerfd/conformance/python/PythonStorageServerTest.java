@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import layerfd.conformance.report.CheckStatus;
 import layerfd.conformance.report.ConformanceReport;
 import layerfd.conformance.server.ExpectationSource;
@@ -24,7 +23,6 @@ import layerfd.server.store.StoreLocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -41,12 +39,6 @@ class PythonStorageServerTest {
     @TempDir
     Path dir;
 
-    static Stream<Arguments> images() {
-        return Stream.of(Arguments.of(Fixtures.ROOT_OVERLAY, Fixtures.BASE),
-                Arguments.of(Fixtures.ROOT_OVERLAY, Fixtures.BIG),
-                Arguments.of(Fixtures.ROOTLESS_VFS, Fixtures.BASE));
-    }
-
     private PeerProcess startPythonServer(StoreLocation store) throws Exception {
         Path socket = dir.resolve("python-storage.sock");
         return PeerProcess.serve(PythonPeers.command("storage_server.py", "--socket", socket.toString(),
@@ -54,7 +46,7 @@ class PythonStorageServerTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("images")
+    @MethodSource("layerfd.conformance.support.StoreLayers#fixtureImages")
     void theServerRunnerPassesEveryCheckStrictlyAgainstThePythonServer(String storeName, String image)
             throws Exception {
         StoreLocation store = Fixtures.location(storeName);
