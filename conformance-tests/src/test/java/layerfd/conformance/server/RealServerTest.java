@@ -6,18 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import layerfd.conformance.report.ConformanceReport;
 import layerfd.conformance.support.PeerProcess;
 import layerfd.conformance.support.ReferencePeers;
 import layerfd.conformance.support.Reports;
-import layerfd.server.store.ImageRecord;
+import layerfd.conformance.support.StoreLayers;
 import layerfd.server.store.LayerRecord;
-import layerfd.server.store.Store;
 import layerfd.server.store.StoreLocation;
-import layerfd.server.store.StoreSnapshot;
-import layerfd.server.store.config.StoreOverrides;
 import layerfd.server.store.Fixtures;
 import layerfd.server.testing.ServerProcess;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,9 +36,9 @@ class RealServerTest {
         StoreLocation store = Fixtures.location(Fixtures.ROOT_OVERLAY);
         try (ServerProcess server = ServerProcess.start(dir.resolve("layerfd.sock"), store)) {
             ConformanceReport report = ServerRunner.run(new ServerOptions(server.socket(), image, false,
-                    new ExpectationSource.FromStore(overrides(store))));
+                    new ExpectationSource.FromStore(StoreLayers.overrides(store))));
             Reports.assertPassedExceptSkips(report, Set.of());
-            assertEquals(2 + 4 * layersOf(store, image).size() + 4, report.checks().size());
+            assertEquals(2 + 4 * StoreLayers.baseFirst(store, image).size() + 4, report.checks().size());
         }
     }
 
@@ -67,25 +63,12 @@ class RealServerTest {
                     server.socket().toString(), "--image", Fixtures.BIG), dir.resolve(language + ".log"), 300);
             assertEquals(0, run.exitCode(), run.output());
             List<String> expected = new ArrayList<>();
-            for (LayerRecord layer : layersOf(store, Fixtures.BIG).reversed()) {
+            for (LayerRecord layer : StoreLayers.baseFirst(store, Fixtures.BIG).reversed()) {
                 expected.add("layer " + layer.id() + " " + layer.diffDigest().orElseThrow() + " " + layer.diffSize());
             }
             List<String> printed = run.output().lines().filter(l -> l.startsWith("layer ")).toList();
             assertEquals(expected, printed, run.output());
             assertTrue(expected.size() >= 1);
-        }
-    }
-
-    private static StoreOverrides overrides(StoreLocation store) {
-        return new StoreOverrides(Optional.of(store.graphRoot()), Optional.of(store.runRoot()),
-                Optional.of(store.driver()), Optional.empty());
-    }
-
-    /** Base first. */
-    private static List<LayerRecord> layersOf(StoreLocation store, String image) throws Exception {
-        try (StoreSnapshot snapshot = Store.open(store).readLocked()) {
-            ImageRecord record = snapshot.resolveImage(image);
-            return snapshot.imageLayers(record);
         }
     }
 }

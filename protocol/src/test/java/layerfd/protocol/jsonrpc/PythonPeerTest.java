@@ -31,13 +31,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Interop with an independent peer: src/test/python/fdpass_peer.py (stdlib socket.send_fds/recv_fds, its own
- * framing and fd FIFO) as a separate process, in both directions, with batched fds and pipelining.
+ * Interop with an independent peer: conformance-tests/peers/python/fdpass_peer.py (stdlib socket.send_fds/recv_fds,
+ * its own framing and fd FIFO) as a separate process, in both directions, with batched fds and pipelining.
  */
 @ExtendWith(NoFdLeaks.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PythonPeerTest {
-    private static final Path PEER = Path.of("src/test/python/fdpass_peer.py");
+    /** Surefire runs in the module directory; the peer lives with the other conformance peers. */
+    private static final Path PEER = Path.of("..", "conformance-tests", "peers", "python", "fdpass_peer.py");
     private static final long WAIT_SECONDS = 60;
 
     private static Process startPeer(String mode, Path socket) throws IOException {

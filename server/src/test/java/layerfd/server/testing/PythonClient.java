@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import layerfd.server.store.Fixtures;
 
-/** Runs {@code src/test/python/server/layerfd_client.py} as a separate process and parses the JSON it prints. */
+/**
+ * Runs the Python stdlib layerfd client, {@code conformance-tests/peers/python/layerfd_client.py} (with its sibling
+ * {@code fdpass.py}), as a separate process and parses the JSON it prints.
+ */
 public final class PythonClient {
     private static final long TIMEOUT_SECONDS = 120;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -20,7 +23,7 @@ public final class PythonClient {
     private PythonClient() {}
 
     public static Path script() {
-        return Fixtures.repositoryRoot().resolve("server/src/test/python/server/layerfd_client.py");
+        return Fixtures.repositoryRoot().resolve("conformance-tests/peers/python/layerfd_client.py");
     }
 
     /** Runs the client directly. */

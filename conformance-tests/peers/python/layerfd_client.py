@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""A layerfd client in the Python 3.9+ standard library only, written apart from the Java code, for the server tests.
+"""A layerfd client in the Python 3.9+ standard library only, written apart from the Java code: the consumer the
+conformance tests (and the containerized consumer) run. It needs its two siblings fdpass.py (jsonrpc-fdpass
+framing: README sections 2-5) and rpc.py, and nothing else.
 
-jsonrpc-fdpass framing (README sections 2-5): JSON objects back to back, found with json.JSONDecoder.raw_decode;
-fds received with socket.recv_fds into a FIFO; a message takes its top-level "fds" count from the front of the FIFO,
-waiting for later batches (each sent with one 0x20 byte) when they have not arrived yet.
+    layerfd_client.py --socket P image IMAGE                GetImage, then GetSplitFDStream and GetLayerSplitfdstream
+                                                            per layer: each reassembled tar's sha256 must equal the
+                                                            config's diff_id; "PASS name: detail" / "FAIL name: why"
+                                                            lines and "N passed, N failed"; exit 1 on any failure
 
     layerfd_client.py --socket P call METHOD [PARAMS_JSON]   one call; prints {"response", "fds", "fd_info"}
     layerfd_client.py --socket P reassemble LAYER           GetSplitFDStream; prints sha256/length of the rebuilt tar
@@ -12,7 +15,7 @@ waiting for later batches (each sent with one 0x20 byte) when they have not arri
     layerfd_client.py --socket P first-message              connects and prints the first message the server sends
     layerfd_client.py --socket P abandon LAYER --read N     asks for a layer stream, reads N bytes, then closes
 
-Every command prints one JSON document on stdout.
+Every command but image prints one JSON document on stdout.
 """
 
 import argparse
@@ -24,78 +27,44 @@ import socket
 import struct
 import sys
 
-JSON_WHITESPACE = b" \t\n\r"
-READ_BYTES = 65536
-# Room for more fds per recvmsg than Linux ever sends in one (SCM_MAX_FD = 253).
-MAX_FDS_PER_RECVMSG = 1024
+import fdpass
+import image_check
+
 F_GET_SEALS = 1034
 F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_GROW, F_SEAL_WRITE = 0x1, 0x2, 0x4, 0x8
 PREFIX = struct.Struct("<q")
 COPY_BYTES = 1 << 20
 
 
-class ProtocolError(Exception):
-    pass
-
-
 class RpcError(Exception):
     def __init__(self, error):
-        super().__init__("%s %s" % (error.get("code"), error.get("message")))
+        super().__init__("code %s: %s" % (error.get("code"), error.get("message")))
         self.error = error
 
 
 class Client:
+    """Sequential calls over fdpass.Receiver (README section 5 framing, fd FIFO, batched fds)."""
+
     def __init__(self, path):
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock.connect(path)
-        self.buffer = b""
-        self.fifo = []
-        self.decoder = json.JSONDecoder()
+        self.receiver = fdpass.Receiver(self.sock)
         self.next_id = 1
-        self.max_recvmsg_fds = 0
+
+    @property
+    def max_recvmsg_fds(self):
+        return self.receiver.max_recvmsg_fds
 
     def close(self):
-        for fd in self.fifo:
-            os.close(fd)
-        self.fifo = []
+        self.receiver.close()
         self.sock.close()
-
-    def _read(self):
-        data, fds, flags, _ = socket.recv_fds(self.sock, READ_BYTES, MAX_FDS_PER_RECVMSG)
-        if flags & socket.MSG_CTRUNC:
-            raise ProtocolError("MSG_CTRUNC: fds were lost")
-        self.max_recvmsg_fds = max(self.max_recvmsg_fds, len(fds))
-        self.fifo.extend(fds)
-        if not data:
-            raise EOFError("server closed the connection")
-        self.buffer += data
 
     def receive(self):
         """The next message and its fds."""
-        while True:
-            self.buffer = self.buffer.lstrip(JSON_WHITESPACE)
-            if self.buffer:
-                if self.buffer[:1] != b"{":
-                    raise ProtocolError("expected an object, got %r" % self.buffer[:20])
-                try:
-                    text = self.buffer.decode("utf-8")
-                except UnicodeDecodeError as e:
-                    text = self.buffer[:e.start].decode("utf-8")
-                try:
-                    message, end = self.decoder.raw_decode(text)
-                except json.JSONDecodeError:
-                    message = None
-                if message is not None:
-                    self.buffer = self.buffer[len(text[:end].encode("utf-8")):]
-                    count = message.get("fds", 0)
-                    while len(self.fifo) < count:
-                        # README section 5: only whitespace (the 0x20 continuation bytes) may come before all fds.
-                        if self.buffer.strip(JSON_WHITESPACE):
-                            raise ProtocolError("next message before all %d fds arrived" % count)
-                        self._read()
-                    fds, self.fifo = self.fifo[:count], self.fifo[count:]
-                    return message, fds
-            self._read()
+        received = self.receiver.receive()
+        if received is None:
+            raise EOFError("server closed the connection")
+        return received
 
     def send(self, method, params=None, request_id=None):
         if request_id is None:
@@ -111,7 +80,9 @@ class Client:
         request_id = self.send(method, params)
         message, fds = self.receive()
         if message.get("id") != request_id:
-            raise ProtocolError("response id %r for request %r" % (message.get("id"), request_id))
+            for fd in fds:
+                os.close(fd)
+            raise fdpass.ProtocolError("answer", "response id %r for request %r" % (message.get("id"), request_id))
         if "error" in message:
             for fd in fds:
                 os.close(fd)
@@ -159,14 +130,14 @@ class StreamReader:
             if not raw:
                 return
             if len(raw) != PREFIX.size:
-                raise ProtocolError("partial prefix at %d" % self.offset)
+                raise fdpass.ProtocolError("stream", "partial prefix at %d" % self.offset)
             (prefix,) = PREFIX.unpack(raw)
             self.offset += PREFIX.size
             if prefix < 0:
                 length = -prefix
                 data = os.pread(self.fd, length, self.offset)
                 if len(data) != length:
-                    raise ProtocolError("truncated inline chunk at %d" % self.offset)
+                    raise fdpass.ProtocolError("stream", "truncated inline chunk at %d" % self.offset)
                 self.offset += length
                 yield ("inline", data)
             else:
@@ -219,7 +190,7 @@ def windowed(client, layer, window):
             count = min(window, files - value)
             reply, batch = client.call("ReadLayerFiles", {"stream": token, "start": value, "count": count})
             if reply != {"stream": token, "start": value, "count": count} or len(batch) != count:
-                raise ProtocolError("unexpected window %r with %d fds" % (reply, len(batch)))
+                raise fdpass.ProtocolError("stream", "unexpected window %r with %d fds" % (reply, len(batch)))
             batch_start = value
             windows += 1
             peak = max(peak, open_fd_count())
@@ -247,7 +218,10 @@ def main():
     abandon = sub.add_parser("abandon")
     abandon.add_argument("layer")
     abandon.add_argument("--read", type=int, default=0)
+    sub.add_parser("image").add_argument("image")
     args = parser.parse_args()
+    if args.command == "image":
+        sys.exit(image_check.main(args.socket, args.image))
 
     client = Client(args.socket)
     try:
@@ -265,11 +239,7 @@ def main():
         elif args.command == "first-message":
             message, fds = client.receive()
             out = {"response": message, "fds": len(fds)}
-            try:
-                client._read()
-                out["closed_after"] = False
-            except EOFError:
-                out["closed_after"] = True
+            out["closed_after"] = not client.receiver.read_once()
         else:
             client.send("GetSplitFDStream", {"layerId": args.layer})
             if args.read:
