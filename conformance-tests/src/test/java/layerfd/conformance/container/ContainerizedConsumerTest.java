@@ -41,11 +41,14 @@ import org.testcontainers.utility.MountableFile;
  * and checks that the server's fd count returns to where it was.
  */
 class ContainerizedConsumerTest {
+    /** The Python peer's directory, relative to the repository root (docs/peers.md, "Python"). */
+    static final Path PYTHON_PEER_DIR = Path.of("conformance-tests/peers/python");
     /**
-     * The Python client run in the container, relative to the repository root. It is used through its command line
-     * ({@code --socket P call METHOD PARAMS}, {@code --socket P reassemble LAYER}) and its {@code Client.call}.
+     * The client run in the container and the modules it imports (all stdlib-only). It is used through its command
+     * line ({@code --socket P call METHOD PARAMS}, {@code --socket P reassemble LAYER}) and its {@code Client.call}.
      */
-    static final Path PYTHON_CLIENT = Path.of("server/src/test/python/server/layerfd_client.py");
+    static final List<String> PYTHON_CLIENT_FILES = List.of("layerfd_client.py", "fdpass.py", "rpc.py",
+            "image_check.py");
     /** The program the container runs (repository root relative): drives the client, prints one JSON report. */
     static final Path CONSUMER = Path.of("conformance-tests/container/consumer.py");
     static final String IN_CONTAINER_DIR = "/layerfd";
@@ -131,17 +134,21 @@ class ContainerizedConsumerTest {
 
     private static JsonNode runConsumer(String image, Path socketDir, String fixtureImage) throws Exception {
         Path root = Fixtures.repositoryRoot();
-        String client = IN_CONTAINER_DIR + "/client.py";
+        String client = IN_CONTAINER_DIR + "/" + PYTHON_CLIENT_FILES.getFirst();
         String consumer = IN_CONTAINER_DIR + "/consumer.py";
         try (GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(image))
                 // No network: the socket is a file in the bind mount; this also keeps netavark out of the run.
                 .withNetworkMode("none")
                 .withFileSystemBind(socketDir.toString(), SOCKET_DIR_IN_CONTAINER, BindMode.READ_WRITE)
-                .withCopyFileToContainer(MountableFile.forHostPath(root.resolve(PYTHON_CLIENT)), client)
                 .withCopyFileToContainer(MountableFile.forHostPath(root.resolve(CONSUMER)), consumer)
                 .withCommand("/usr/bin/python3", consumer, "--client", client, "--socket",
                         SOCKET_DIR_IN_CONTAINER + "/" + SOCKET_NAME, "--image", fixtureImage)
                 .withStartupCheckStrategy(new RunToExit().withTimeout(RUN_TIMEOUT))) {
+            for (String file : PYTHON_CLIENT_FILES) {
+                container.withCopyFileToContainer(
+                        MountableFile.forHostPath(root.resolve(PYTHON_PEER_DIR).resolve(file)),
+                        IN_CONTAINER_DIR + "/" + file);
+            }
             container.start();
             long status = DockerClientFactory.instance().client().inspectContainerCmd(container.getContainerId())
                     .exec().getState().getExitCodeLong();
