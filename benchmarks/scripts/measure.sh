@@ -11,9 +11,21 @@
 
 clock_ticks=$(getconf CLK_TCK)
 
+# Polls of the free space while XFS finishes freeing what an earlier rm released (it inactivates inodes in the
+# background), and the pause between them.
+readonly FREE_SPACE_POLLS=50
+readonly FREE_SPACE_POLL_SECONDS=0.2
+
 free_kib() {
-  sync -f "$BENCH_FS"
-  df --output=avail -B1K "$BENCH_FS" | tail -n 1 | tr -d ' '
+  local now last=
+  for _ in $(seq "$FREE_SPACE_POLLS"); do
+    sync -f "$BENCH_FS"
+    now=$(df --output=avail -B1K "$BENCH_FS" | tail -n 1 | tr -d ' ')
+    [[ $now != "$last" ]] || break
+    last=$now
+    sleep "$FREE_SPACE_POLL_SECONDS"
+  done
+  echo "$now"
 }
 
 server_cpu_ticks() {
