@@ -6,6 +6,7 @@ set title "Materialising an image's root filesystem on XFS (median of the repeti
 set xlabel "image size (MiB, sum of the layers' uncompressed tars)"
 set ylabel "wall time (s)"
 set logscale xy
+set xrange [10:2000]
 set key top left
 set grid
 data = dir."/extract-time.dat"

@@ -127,18 +127,21 @@ def plot_data(groups, sizes, directory):
 
 
 def jmh_table(directory):
+    """ProtocolBenchmark's scores: fds benchmarks count one operation per fd (fds/s), the others per request."""
     path = os.path.join(directory, "jmh.json")
     if not os.path.exists(path):
         return "(JMH not run)"
-    lines = ["| benchmark | peer | connections | fds per call | score | error (99.9%) | unit |",
+    lines = ["| benchmark | server peer | connections | calling threads | score | error (99.9%) | unit |",
              "|---|---|---|---|---|---|---|"]
     with open(path) as f:
         for result in json.load(f):
-            params = result.get("params", {})
+            name = result["benchmark"].rsplit(".", 1)[-1]
+            threads = result.get("threads", 1)
             metric = result["primaryMetric"]
+            unit = ("fds" if name.startswith("fds") else "requests") + "/s"
             lines.append("| %s | %s | %s | %s | %.0f | %.0f | %s |" % (
-                result["benchmark"].rsplit(".", 1)[-1], params.get("peer", "-"), result.get("threads", "-"),
-                params.get("fdsPerCall", "-"), metric["score"], metric["scoreError"], metric["scoreUnit"]))
+                name, result.get("params", {}).get("peer", "-"), 1 if "OneConnection" in name else threads,
+                threads, metric["score"], metric["scoreError"], unit))
     return "\n".join(lines)
 
 
