@@ -49,17 +49,15 @@ public final class JavaPeer implements Peer {
     }
 
     private void acceptAll() {
-        try {
-            while (true) {
-                FdpassSocket accepted = listener.accept();
+        while (true) {
+            try {
+                served.add(JsonRpcConnection.start(listener.accept(), METHODS));
+            } catch (IOException e) {
                 if (closing) {
-                    accepted.close(); // close()'s wake-up connection
-                    return;
+                    return; // close() ended the blocked accept
                 }
-                served.add(JsonRpcConnection.start(accepted, METHODS));
+                throw new UncheckedIOException("the Java peer stopped accepting connections", e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("the Java peer stopped accepting connections", e);
         }
     }
 
@@ -71,16 +69,13 @@ public final class JavaPeer implements Peer {
 
     @Override
     public void close() throws IOException {
-        // Wake the blocked accept() with a connection instead of closing the listener under it: junixsocket leaves
-        // the socket it prepared for an accept that a close interrupts open (an unconnected AF_UNIX socket).
         closing = true;
-        FdpassSocket.connect(listener.path()).close();
+        listener.close(); // ends the blocked accept without leaving a descriptor behind (ServerSocketCloseTest)
         try {
             acceptor.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        listener.close();
         served.forEach(JsonRpcConnection::close);
     }
 }

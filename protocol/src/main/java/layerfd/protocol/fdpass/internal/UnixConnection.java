@@ -6,9 +6,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import layerfd.linux.Fcntl;
 import layerfd.linux.OwnedFd;
@@ -242,9 +247,17 @@ public final class UnixConnection implements AutoCloseable {
 
     /** A listening AF_UNIX socket (bound here or inherited), producing {@link UnixConnection}s. */
     public static final class Listener implements AutoCloseable {
+        /** How long close waits for a woken accept to return before it closes the listening socket anyway. */
+        private static final long WAKE_WAIT_MILLIS = 2000;
+        /** Between wake-up connections, for the woken accept to leave. */
+        private static final long WAKE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
         private final AFUNIXServerSocket server;
         /** An inherited descriptor: junixsocket's close does not close it (as for adopted connections). */
         private final OwnedFd inherited;
+        /** Threads inside {@link #accept}; close wakes them with a connection of its own (see {@link #close}). */
+        private final AtomicInteger accepting = new AtomicInteger();
+        private volatile boolean closing;
 
         private Listener(AFUNIXServerSocket server, OwnedFd inherited) {
             this.server = server;
@@ -271,17 +284,57 @@ public final class UnixConnection implements AutoCloseable {
         }
 
         public UnixConnection accept(int ancillaryReceiveBytes) throws IOException {
-            return wrap(server.accept(), null, ancillaryReceiveBytes);
+            AFUNIXSocket socket;
+            accepting.incrementAndGet();
+            try {
+                if (closing) {
+                    throw new SocketException("the listening socket is closed");
+                }
+                socket = server.accept();
+            } finally {
+                accepting.decrementAndGet();
+            }
+            if (closing) {
+                socket.close();
+                throw new SocketException("the listening socket is closed");
+            }
+            return wrap(socket, null, ancillaryReceiveBytes);
         }
 
+        /**
+         * WHY the wake-up connection: closing junixsocket's server socket while another thread is blocked in accept
+         * can leave the socket junixsocket prepared for that accept open (one leaked {@code socket:[…]} per close,
+         * seen in ServerSocketCloseTest). So an accept in progress is first ended normally, by connecting to the
+         * socket's own address; it closes what it got and reports the socket closed.
+         */
         @Override
         public void close() throws IOException {
+            closing = true;
             try {
+                if (accepting.get() > 0) {
+                    wakeAccepts();
+                }
                 server.close();
             } finally {
                 if (inherited != null) {
                     inherited.close();
                 }
+            }
+        }
+
+        private void wakeAccepts() {
+            if (!(server.getLocalSocketAddress() instanceof AFUNIXSocketAddress address) || !address.hasFilename()) {
+                return; // No path to connect to: close alone must do.
+            }
+            UnixDomainSocketAddress self = UnixDomainSocketAddress.of(address.getPath());
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAKE_WAIT_MILLIS);
+            while (accepting.get() > 0 && System.nanoTime() < deadline) {
+                try {
+                    SocketChannel.open(self).close();
+                } catch (IOException e) {
+                    return; // The file is gone or refuses: close alone must do.
+                }
+                LockSupport.parkNanos(WAKE_PAUSE_NANOS);
             }
         }
     }
