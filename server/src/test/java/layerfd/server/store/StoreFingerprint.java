@@ -16,10 +16,10 @@ import java.util.stream.Stream;
  * mtime (nanoseconds), plus the contents of every JSON and lock file. Read lock files only while this process holds
  * no lock on them (closing any descriptor of a locked file would drop the lock).
  */
-final class StoreFingerprint {
+public final class StoreFingerprint {
     private StoreFingerprint() {}
 
-    static Map<String, String> of(Path root) throws Exception {
+    public static Map<String, String> of(Path root) throws Exception {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.toList()) {
