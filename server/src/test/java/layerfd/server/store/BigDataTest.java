@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -14,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import layerfd.server.store.internal.BigDataNames;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Image big data on the real stores: file names, manifest, config found through the manifest, sizes. */
 class BigDataTest {
@@ -66,6 +68,26 @@ class BigDataTest {
             StoreException e = assertThrows(StoreException.class, () -> s.bigData(base, "signature-nope"));
             assertTrue(e.getMessage().contains(base.id()) && e.getMessage().contains("signature-nope"));
             assertArrayEquals(s.bigData(base, "manifest"), s.manifest(base));
+        }
+    }
+
+    @Test
+    void recordedKeysThatMapOutsideTheImageDirectoryAreRefused(@TempDir Path dir) throws Exception {
+        StoreLocation copy = Fixtures.copy(Fixtures.ROOT_OVERLAY, dir);
+        Path images = copy.graphRoot().resolve("overlay-images").resolve("images.json");
+        ArrayNode records = (ArrayNode) StoreJson.JSON.readTree(images.toFile());
+        for (JsonNode record : records) {
+            ((ArrayNode) record.get("big-data-names")).add("..").add("???");
+        }
+        StoreJson.JSON.writeValue(images.toFile(), records);
+        try (StoreSnapshot s = Store.open(copy).readLocked()) {
+            ImageRecord base = s.resolveImage(Fixtures.BASE);
+            for (String key : List.of("..", "???")) {
+                StoreException e = assertThrows(StoreException.class, () -> s.bigData(base, key));
+                assertTrue(e.getMessage().contains("'" + key + "'") && e.getMessage().contains("not a file name"),
+                        e.getMessage());
+            }
+            assertTrue(s.manifest(base).length > 0, "the image's real items still read");
         }
     }
 

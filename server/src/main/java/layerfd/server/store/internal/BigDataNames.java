@@ -18,4 +18,13 @@ public final class BigDataNames {
         }
         return key;
     }
+
+    /**
+     * Whether a {@link #baseName} is one file name in the image's directory. Go never writes an item whose name is
+     * not (its write would fail), but a hostile record can list such a key: ".." is plain, and standard base64 may
+     * contain '/'. Reading one would leave the image's directory.
+     */
+    public static boolean isFileName(String baseName) {
+        return !baseName.isEmpty() && !baseName.equals(".") && !baseName.equals("..") && baseName.indexOf('/') < 0;
+    }
 }

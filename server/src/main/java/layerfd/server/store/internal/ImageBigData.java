@@ -26,7 +26,12 @@ public final class ImageBigData {
         for (PartView part : view.parts()) {
             ImageRecord record = part.imageById(image.id());
             if (record != null && record.bigDataNames().contains(key)) {
-                return read(part.part().imageDir(image.id()).resolve(BigDataNames.baseName(key)), record, key);
+                String name = BigDataNames.baseName(key);
+                if (!BigDataNames.isFileName(name)) {
+                    throw new StoreException(Kind.IO_OR_INTEGRITY, "image " + image.id() + ": big-data key '" + key
+                            + "' maps to '" + name + "', which is not a file name in the image's directory");
+                }
+                return read(part.part().imageDir(image.id()).resolve(name), record, key);
             }
         }
         throw new StoreException(Kind.IO_OR_INTEGRITY, "image " + image.id() + " has no big-data item '" + key
