@@ -16,6 +16,7 @@ import java.lang.invoke.MethodHandle;
  */
 public final class FileIo {
     private static final int AT_EMPTY_PATH = 0x1000;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int STATX_BASIC_STATS = 0x7ff;
     private static final long STATX_SIZE_BYTES = 256;
 
@@ -69,12 +70,44 @@ public final class FileIo {
 
     /** statx(2) of an open descriptor (AT_EMPTY_PATH): the same layout on every architecture, unlike struct stat. */
     public static Stat stat(int fd) throws LinuxException {
+        return statx(fd, new byte[0], AT_EMPTY_PATH, false, "fd " + fd);
+    }
+
+    /**
+     * lstat of the entry {@code name} in directory {@code dirFd} (statx with AT_SYMLINK_NOFOLLOW), or {@code null}
+     * when there is none. One syscall and no exception for a missing entry: an extract asks this for every file it
+     * writes. {@code name} must be one path component, so nothing outside {@code dirFd} can be reached.
+     */
+    public static Stat lstatAt(int dirFd, byte[] name) throws LinuxException {
+        if (name.length == 0 || (name.length == 1 && name[0] == '.') || (name.length == 2 && name[0] == '.'
+                && name[1] == '.') || indexOf(name, (byte) '/') >= 0) {
+            throw new IllegalArgumentException("not one path component: " + Open.printable(name));
+        }
+        return statx(dirFd, name, AT_SYMLINK_NOFOLLOW, true, "entry " + Open.printable(name) + " in fd " + dirFd);
+    }
+
+    private static int indexOf(byte[] bytes, byte b) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static Stat statx(int dirFd, byte[] path, int flags, boolean missingIsNull, String what)
+            throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(STATX_SIZE_BYTES, 8);
             MemorySegment state = Libc.captureState(arena);
-            int r = (int) STATX.invokeExact(state, fd, arena.allocateFrom(""), AT_EMPTY_PATH, STATX_BASIC_STATS, buf);
+            int r = (int) STATX.invokeExact(state, dirFd, CheckedCall.cString(arena, path), flags,
+                    STATX_BASIC_STATS, buf);
             if (r < 0) {
-                throw new LinuxException("statx", "fd " + fd, Libc.errno(state));
+                int errno = Libc.errno(state);
+                if (missingIsNull && errno == Errno.ENOENT) {
+                    return null;
+                }
+                throw new LinuxException("statx", what, errno);
             }
             // struct statx: nlink@16 uid@20 gid@24 mode@28(u16) ino@32 size@40 blocks@48 mtime@112
             // rdev_major@128 rdev_minor@132 dev_major@136 dev_minor@140

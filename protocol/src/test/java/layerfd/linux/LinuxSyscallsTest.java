@@ -123,4 +123,22 @@ class LinuxSyscallsTest {
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
+
+    @Test
+    void lstatAtSeesTheEntryItselfAndAnswersNullForAMissingOne(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("file"), "12345");
+        Files.createSymbolicLink(dir.resolve("link"), Path.of("/etc/passwd"));
+        try (OwnedFd d = Open.open(dir.toString(), Open.O_RDONLY | Open.O_DIRECTORY | Open.O_CLOEXEC, 0)) {
+            Stat file = FileIo.lstatAt(d.get(), "file".getBytes(StandardCharsets.UTF_8));
+            assertEquals(5, file.size());
+            assertEquals(0100000, file.mode() & 0170000, "a regular file");
+            Stat link = FileIo.lstatAt(d.get(), "link".getBytes(StandardCharsets.UTF_8));
+            assertEquals(0120000, link.mode() & 0170000, "the symlink itself, not /etc/passwd");
+            assertEquals(null, FileIo.lstatAt(d.get(), "missing".getBytes(StandardCharsets.UTF_8)));
+            for (String notOne : new String[] {"", ".", "..", "a/b", "../etc"}) {
+                assertThrows(IllegalArgumentException.class,
+                        () -> FileIo.lstatAt(d.get(), notOne.getBytes(StandardCharsets.UTF_8)), notOne);
+            }
+        }
+    }
 }

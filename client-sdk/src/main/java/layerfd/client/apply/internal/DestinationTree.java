@@ -97,14 +97,7 @@ final class DestinationTree {
 
     /** lstat of {@code name} in {@code dirFd}, or {@code null} when nothing is there. */
     static Stat lstat(int dirFd, byte[] name) throws LinuxException {
-        try (OwnedFd fd = Open.openat2(dirFd, name, Open.O_PATH | Open.O_NOFOLLOW | Open.O_CLOEXEC, 0, RESOLVE)) {
-            return FileIo.stat(fd.get());
-        } catch (LinuxException e) {
-            if (e.errno() == Errno.ENOENT) {
-                return null;
-            }
-            throw e;
-        }
+        return FileIo.lstatAt(dirFd, name);
     }
 
     /**
