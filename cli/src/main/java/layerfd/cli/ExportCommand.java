@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import layerfd.client.LayerStream;
 import layerfd.client.LayerfdClient;
+import layerfd.client.ServerImages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,8 +24,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "export", description = "Write a layer's byte-exact tar, verified against its diff-digest.")
 final class ExportCommand implements Callable<Integer> {
-    /** Content fds held at once: a layer of any number of files exports within a small fd budget. */
-    static final int WINDOW_FDS = 256;
 
     @Spec
     CommandSpec spec;
@@ -38,7 +37,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (LayerfdClient client = LayerfdClient.connect(socket.resolve());
-             LayerStream layer = client.openLayerWindowed(layerId, WINDOW_FDS)) {
+             LayerStream layer = client.openLayerWindowed(layerId, ServerImages.WINDOW_FDS)) {
             if (output == null) {
                 OutputStream out = new BufferedOutputStream(System.out, 1 << 20);
                 layer.writeTar(out, Optional.empty(), -1);
