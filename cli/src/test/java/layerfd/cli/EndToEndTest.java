@@ -8,11 +8,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import layerfd.client.apply.ImageExtractor;
 import layerfd.client.testing.TreeManifest;
 import layerfd.server.store.Fixtures;
@@ -110,6 +114,39 @@ class EndToEndTest {
         assertEquals(1, unknown.exit());
         assertTrue(unknown.err().contains("(-32000)"), unknown.err());
         assertFalse(Files.exists(dir.resolve("x.tar")));
+    }
+
+    /** A rename over a FIFO or a symlink would replace it (and over /dev/null, the device node: it happened). */
+    @Test
+    void exportIntoAFifoOrASymlinkWritesThroughThemAndReplacesNeither() throws Exception {
+        JsonNode layer = json("inspect", Fixtures.BASE, "--json").path("layers").get(0);
+        String id = layer.path("id").asText();
+        Path fifo = dir.resolve("export.fifo");
+        Fixtures.run(dir, "mkfifo", fifo.toString());
+        CompletableFuture<String> read = CompletableFuture.supplyAsync(() -> {
+            try (InputStream in = Files.newInputStream(fifo)) {
+                return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(in.readAllBytes()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        CliRun toFifo = layerfd("export", id, "-o", fifo.toString());
+        assertEquals(0, toFifo.exit(), toFifo.err());
+        assertEquals(layer.path("diffDigest").asText(), read.get(1, TimeUnit.MINUTES));
+        assertTrue(Files.readAttributes(fifo, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther(),
+                "still the FIFO");
+
+        Path file = dir.resolve("linked.tar");
+        Files.writeString(file, "old");
+        Path link = Files.createSymbolicLink(dir.resolve("export.link"), file);
+        CliRun toLink = layerfd("export", id, "-o", link.toString());
+        assertEquals(0, toLink.exit(), toLink.err());
+        assertTrue(Files.isSymbolicLink(link), "still the symlink");
+        assertEquals(layer.path("diffDigest").asText(), sha256(file));
+        Files.delete(link);
+        Files.delete(file);
+        Files.delete(fifo);
     }
 
     @Test
